@@ -1,0 +1,1 @@
+"""E-commerce back office: root menu, access groups and shared helpers."""

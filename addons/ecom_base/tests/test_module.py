@@ -1,0 +1,28 @@
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class EcomBaseTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test the e-commerce base module"
+    module = 'ecom_base'
+
+    @with_transaction()
+    def test_groups_and_root_menu(self):
+        "The manager group inherits the user group and both see the root menu"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Group = pool.get('res.group')
+        Menu = pool.get('ir.ui.menu')
+        user = Group(ModelData.get_id('ecom_base', 'group_ecom_user'))
+        manager = Group(ModelData.get_id('ecom_base', 'group_ecom_manager'))
+        self.assertEqual(user.name, "E-commerce User")
+        self.assertEqual(manager.name, "E-commerce Manager")
+        self.assertEqual(manager.parent, user)
+        root = Menu(ModelData.get_id('ecom_base', 'menu_ecom'))
+        self.assertEqual(root.name, "E-commerce")
+        self.assertIsNone(root.parent)
+        self.assertIn(user, root.groups)
+
+
+del ModuleTestCase

@@ -1,0 +1,1 @@
+"""Shop-facing catalog: products, categories, images and stock rules."""

@@ -1,0 +1,1 @@
+"""Online orders: sales channels, intake, fulfilment and after-sales."""
