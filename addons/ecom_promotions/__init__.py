@@ -1,0 +1,1 @@
+"""Promotion engine for online orders, built on sale_promotion."""

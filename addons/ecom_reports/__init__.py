@@ -1,0 +1,1 @@
+"""Analytics for the e-commerce back office."""
