@@ -57,6 +57,6 @@ class SafetyStock(ModelSQL, ModelView):
                         quantity=record.quantity))
 
     def get_rec_name(self, name):
-        return '%s @ %s' % (self.product.rec_name, self.warehouse.rec_name)
+        return f'{self.product.rec_name} @ {self.warehouse.rec_name}'
 
 

@@ -1,5 +1,4 @@
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 

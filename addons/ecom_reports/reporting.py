@@ -1,5 +1,4 @@
 from sql import Null
-
 from trytond.model import ModelView, fields
 from trytond.modules.sale.sale_reporting import Abstract, AbstractTimeseries
 from trytond.pool import Pool

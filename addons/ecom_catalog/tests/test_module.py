@@ -1,6 +1,5 @@
 from trytond.model.exceptions import SQLConstraintError, ValidationError
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 

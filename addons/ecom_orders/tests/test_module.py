@@ -1,6 +1,5 @@
 from trytond.model.exceptions import SQLConstraintError
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -18,7 +17,7 @@ def _shop():
 def _channel(shop, code='web'):
     Channel = Pool().get('ecom.channel')
     channel, = Channel.create([{
-                'name': "Store %s" % code, 'code': code, 'shop': shop.id}])
+                'name': f"Store {code}", 'code': code, 'shop': shop.id}])
     return channel
 
 

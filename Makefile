@@ -1,0 +1,70 @@
+# The two commands: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+PYTHON ?= python3.11
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+DB ?= demo
+PORT ?= 8000
+DEMO_PASSWORD ?= backoffice
+MODULES := ecom_base ecom_catalog ecom_orders ecom_promotions ecom_reports
+SAO_VERSION := $(shell sed -n 's/.*"tryton-sao": *"\([^"]*\)".*/\1/p' package.json)
+
+# Tryton reads these before trytond.conf (which therefore leaves them unset).
+export TRYTOND_DATABASE__URI ?= sqlite://
+export TRYTOND_DATABASE__PATH ?= $(ROOT)/var/db
+export TRYTOND_WEB__ROOT ?= $(ROOT)/var/sao/package
+export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
+export DEMO_PASSWORD
+
+.PHONY: demo install test test-postgresql lint browser clean
+
+install: $(VENV)/.installed $(ROOT)/var/sao/.installed
+
+$(VENV)/.installed: requirements.txt $(wildcard addons/*/pyproject.toml)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+# sao the README way: npm pack, unpack, npm install in the unpacked package/.
+$(ROOT)/var/sao/.installed: package.json
+	rm -rf var/sao && mkdir -p var/sao
+	cd var/sao && npm pack --silent tryton-sao@$(SAO_VERSION) >/dev/null \
+		&& tar xzf tryton-sao-$(SAO_VERSION).tgz
+	cd var/sao/package && npm install --omit=dev --legacy-peer-deps \
+		--no-audit --no-fund --loglevel=error
+	touch $@
+
+$(TRYTOND_DATABASE__PATH)/$(DB).sqlite: | $(VENV)/.installed
+	$(PY) -m demo.build_demo -c trytond.conf -d $(DB) \
+		|| { rm -rf $@ $(TRYTOND_DATABASE__PATH)/$(DB); exit 1; }
+
+demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite
+	@echo
+	@echo "  E-commerce back office: http://$(TRYTOND_WEB__LISTEN)/#$(DB)"
+	@echo "  login: admin     password: $(DEMO_PASSWORD)   (all menus)"
+	@echo "  also:  manager / staff / accountant, same password"
+	@echo "  Ctrl-C stops the server; 'make demo' again reuses the database."
+	@echo
+	$(VENV)/bin/trytond -c trytond.conf -d $(DB)
+
+# Headless Chromium for the browser tests (Debian packages).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check addons demo tests bench
+
+test: install browser lint
+	$(PY) tests/run.py
+
+# Same suites on PostgreSQL (a server on 127.0.0.1:5432; .ci/run starts one).
+PG_URI ?= postgresql://tryton:tryton@127.0.0.1:5432/
+test-postgresql: install browser
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) tests/run.py
+
+clean:
+	rm -rf var/db var/dbcache var/artifacts

@@ -1,0 +1,71 @@
+"""Run every test suite of the project and print one closing line.
+
+    python tests/run.py            # SQLite (TRYTOND_DATABASE__URI unset)
+    TRYTOND_DATABASE__URI=postgresql://... python tests/run.py
+
+Module suites (ModuleTestCase + the .rst scenarios through load_tests) and
+the cross-module tests of this folder. The Tryton database cache (DB_CACHE)
+is keyed on the content of addons/, so a changed module never reuses a
+stale cached database.
+"""
+import hashlib
+import os
+import sys
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES = [
+    'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
+    'ecom_reports']
+CROSS_MODULE = ['tests.test_demo_browser']
+
+
+def addons_digest():
+    digest = hashlib.sha1()
+    for folder, _, files in sorted(os.walk(os.path.join(ROOT, 'addons'))):
+        for name in sorted(files):
+            if name.endswith(('.py', '.xml', '.cfg', '.rst')):
+                with open(os.path.join(folder, name), 'rb') as file:
+                    digest.update(name.encode() + file.read())
+    return digest.hexdigest()[:12]
+
+
+def setup_environment():
+    uri = os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+    backend = uri.split(':', 1)[0]
+    os.environ.setdefault(
+        'DB_NAME', ':memory:' if backend == 'sqlite' else 'test_ecom')
+    os.environ.setdefault('DB_CACHE', os.path.join(
+            ROOT, 'var', 'dbcache', f'{backend}-{addons_digest()}'))
+    sys.path.insert(0, ROOT)
+    return backend
+
+
+def suites(names=None):
+    loader = unittest.TestLoader()
+    names = names or [
+        f'trytond.modules.{m}.tests.{t}' for m in MODULES
+        for t in ['test_module', 'test_scenario']
+        if os.path.exists(os.path.join(
+                ROOT, 'addons', m, 'tests', t + '.py'))] + CROSS_MODULE
+    return unittest.TestSuite(loader.loadTestsFromName(n) for n in names)
+
+
+def main(argv):
+    backend = setup_environment()
+    suite = suites(argv[1:])
+    print(f"running {suite.countTestCases()} tests on {backend}", flush=True)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(
+        result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    if not result.testsRun:
+        print("no test ran", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

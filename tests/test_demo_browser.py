@@ -1,0 +1,206 @@
+"""The demo builder, the running server and the web client, end to end.
+
+Builds a small demo database with the real builder, starts trytond with sao
+on a free local port, checks the data over JSON-RPC, then logs in with
+headless Chromium and opens the E-commerce menu. The screenshot is saved as
+var/artifacts/ecommerce-menu.png.
+"""
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts')
+PASSWORD = 'smoke-test-pw'
+SUBMENUS = ["Catalog", "Orders", "Promotions", "Reports", "Configuration"]
+SIZES = {'products': 24, 'customers': 30, 'orders': 60}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    "A trytond process serving one database and sao"
+
+    def __init__(self, database, env):
+        self.port = free_port()
+        self.database = database
+        self.url = f'http://127.0.0.1:{self.port}/'
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen([
+                os.path.join(os.path.dirname(sys.executable), 'trytond'),
+                '-c', os.path.join(ROOT, 'trytond.conf'), '-d', database],
+            env=dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}'),
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url, timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("trytond did not answer: " + self.output())
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors='replace')[-3000:]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def rpc(self, method, *params, session=None):
+        request = urllib.request.Request(
+            self.url + self.database + '/rpc/',
+            data=json.dumps(
+                {'id': 1, 'method': method, 'params': params}).encode(),
+            headers={'Content-Type': 'application/json'})
+        if session:
+            request.add_header('Authorization', 'Session ' + session)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.load(response)
+        if answer.get('error'):
+            raise AssertionError(f"{method}: {answer['error']}")
+        return answer['result']
+
+    def login(self, login, password):
+        user_id, key, *_ = self.rpc(
+            'common.db.login', login, {'password': password})
+        return base64.b64encode(
+            f'{login}:{user_id}:{key}'.encode()).decode()
+
+
+class DemoBrowserTest(unittest.TestCase):
+    "Demo builder + trytond + sao + Chromium"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='ecom-smoke-')
+        cls.database = f'smoke{os.getpid()}'
+        cls.env = dict(os.environ,
+            TRYTOND_DATABASE__PATH=cls.tmp, DEMO_PASSWORD=PASSWORD,
+            TRYTOND_WEB__ROOT=os.environ.get('TRYTOND_WEB__ROOT', os.path.join(
+                    ROOT, 'var', 'sao', 'package')))
+        started = time.monotonic()
+        subprocess.run([
+                sys.executable, '-m', 'demo.build_demo',
+                '-c', os.path.join(ROOT, 'trytond.conf'), '-d', cls.database,
+                '--products', str(SIZES['products']),
+                '--customers', str(SIZES['customers']),
+                '--orders', str(SIZES['orders']),
+                '--days', '30', '--live-days', '10', '--seed', '7'],
+            cwd=ROOT, env=cls.env, check=True, stdout=subprocess.DEVNULL)
+        cls.build_seconds = time.monotonic() - started
+        cls.server = Server(cls.database, cls.env)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+        if uri.startswith('postgresql'):
+            import psycopg
+            with psycopg.connect(uri.rstrip('/') + '/postgres',
+                    autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE "{cls.database}"')
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def count(self, session, model, domain):
+        return self.server.rpc(
+            f'model.{model}.search_count', domain, {}, session=session)
+
+    def test_demo_data(self):
+        "The builder made a shop with catalog, customers and live orders"
+        session = self.server.login('admin', PASSWORD)
+        self.assertEqual(self.count(session, 'product.product',
+                [('code', 'like', '%-%-%')]), SIZES['products'])
+        self.assertEqual(self.count(session, 'product.image', []),
+            SIZES['products'])
+        self.assertEqual(self.count(session, 'ecom.channel', []), 3)
+        self.assertEqual(self.count(session, 'product.category',
+                [('parent.parent', '!=', None)]), 29)
+        customers = self.count(session, 'party.party',
+            [('addresses.subdivision', '!=', None)])
+        self.assertEqual(customers, SIZES['customers'])
+        orders = self.count(session, 'sale.sale', [
+                ('ecom_channel', '!=', None),
+                ('ecom_external_id', 'not like', '%-R%')])
+        self.assertEqual(orders, SIZES['orders'])
+        archived = self.count(session, 'sale.sale', [
+                ('number', 'like', 'ARC-%'), ('state', '=', 'done')])
+        self.assertGreater(archived, 0)
+        self.assertGreater(self.count(session, 'account.invoice',
+                [('state', '=', 'posted')]), 0)
+        self.assertGreater(self.count(session, 'stock.shipment.out',
+                [('state', '=', 'done')]), 0)
+        self.assertEqual(self.count(session, 'ir.module.config_wizard.item',
+                [('state', '!=', 'done')]), 0)
+        print(f"\n  small demo built in {self.build_seconds:.0f}s",
+            file=sys.stderr)
+
+    def test_staff_logins(self):
+        "Manager, staff and accountant can log in with the demo password"
+        for login in ['manager', 'staff', 'accountant']:
+            session = self.server.login(login, PASSWORD)
+            self.assertTrue(session)
+
+    def test_ecommerce_menu_in_browser(self):
+        "Log in through sao and open the E-commerce menu and its submenus"
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = shutil.which('chromium')
+        for argument in ['--headless=new', '--no-sandbox', '--disable-gpu',
+                '--disable-background-networking', '--disable-dev-shm-usage',
+                '--disable-component-update', '--disable-sync',
+                '--no-first-run', '--window-size=1400,900',
+                f'--user-data-dir={self.tmp}/chromium']:
+            options.add_argument(argument)
+        driver = webdriver.Chrome(
+            service=Service(shutil.which('chromedriver')), options=options)
+        wait = WebDriverWait(driver, 60)
+
+        def visible(css):
+            return wait.until(EC.visibility_of_element_located(
+                    (By.CSS_SELECTOR, css)))
+        try:
+            driver.get(self.server.url + '#' + self.database)
+            visible('#login').send_keys('admin', Keys.ENTER)
+            visible('input[type=password]').send_keys(PASSWORD, Keys.ENTER)
+            row = wait.until(EC.visibility_of_element_located((By.XPATH,
+                        "//tr[.//*[normalize-space(text())='E-commerce']]")))
+            row.find_element(By.CSS_SELECTOR, '.expander').click()
+            for name in SUBMENUS:
+                wait.until(EC.visibility_of_element_located((By.XPATH,
+                            f"//tr//*[normalize-space(text())='{name}']")))
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            driver.save_screenshot(
+                os.path.join(ARTIFACTS, 'ecommerce-menu.png'))
+        except Exception:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            driver.save_screenshot(
+                os.path.join(ARTIFACTS, 'ecommerce-menu-failure.png'))
+            raise
+        finally:
+            driver.quit()
+
+
+if __name__ == '__main__':
+    unittest.main()
