@@ -56,7 +56,7 @@ browser:
 			apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check addons demo tests bench
+	$(PY) -m ruff check $(wildcard addons demo tests bench)
 
 test: install browser lint
 	$(PY) tests/run.py

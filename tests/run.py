@@ -24,7 +24,7 @@ def addons_digest():
     digest = hashlib.sha1()
     for folder, _, files in sorted(os.walk(os.path.join(ROOT, 'addons'))):
         for name in sorted(files):
-            if name.endswith(('.py', '.xml', '.cfg', '.rst')):
+            if name.endswith(('.py', '.xml', '.cfg')):
                 with open(os.path.join(folder, name), 'rb') as file:
                     digest.update(name.encode() + file.read())
     return digest.hexdigest()[:12]
