@@ -67,4 +67,4 @@ test-postgresql: install browser
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) tests/run.py
 
 clean:
-	rm -rf var/db var/dbcache var/artifacts
+	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice

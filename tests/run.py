@@ -5,8 +5,9 @@
 
 Module suites (ModuleTestCase + the .rst scenarios through load_tests) and
 the cross-module tests of this folder. The Tryton database cache (DB_CACHE)
-is keyed on the content of addons/, so a changed module never reuses a
-stale cached database.
+lives in ~/.cache/ecom-backoffice/dbcache/<backend>-<hash of the module
+code>: a changed module never reuses a stale cached database, and another
+checkout of the same code (CI's fresh clone) reuses a valid one.
 """
 import hashlib
 import os
@@ -35,8 +36,10 @@ def setup_environment():
     backend = uri.split(':', 1)[0]
     os.environ.setdefault(
         'DB_NAME', ':memory:' if backend == 'sqlite' else 'test_ecom')
+    cache = os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache')
     os.environ.setdefault('DB_CACHE', os.path.join(
-            ROOT, 'var', 'dbcache', f'{backend}-{addons_digest()}'))
+            cache, 'ecom-backoffice', 'dbcache',
+            f'{backend}-{addons_digest()}'))
     sys.path.insert(0, ROOT)
     return backend
 
