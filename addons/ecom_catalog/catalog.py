@@ -8,6 +8,7 @@ from trytond.transaction import Transaction
 class SafetyStock(ModelSQL, ModelView):
     "Quantity kept out of the available-to-sell figure of a warehouse"
     __name__ = 'ecom.safety_stock'
+    __string__ = "Safety Stock"
 
     company = fields.Many2One(
         'company.company', "Company", required=True)

@@ -6,6 +6,7 @@ from trytond.transaction import Transaction
 class Channel(DeactivableMixin, ModelSQL, ModelView):
     "A storefront that sends orders (WooCommerce, Shopify, custom shop)"
     __name__ = 'ecom.channel'
+    __string__ = "Sales Channel"
 
     name = fields.Char("Name", required=True)
     code = fields.Char(

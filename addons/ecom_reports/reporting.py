@@ -36,6 +36,7 @@ class ChannelMixin:
 class Channel(ChannelMixin, Abstract, ModelView):
     "Sales per channel over the selected dates"
     __name__ = 'ecom.reporting.channel'
+    __string__ = "Sales by Channel"
 
     time_series = fields.Function(fields.Many2Many(
             'ecom.reporting.channel.time_series', None, None, "Time Series"),
@@ -62,6 +63,7 @@ class Channel(ChannelMixin, Abstract, ModelView):
 class ChannelTimeseries(ChannelMixin, AbstractTimeseries, ModelView):
     "Sales per channel and period (day, month or year)"
     __name__ = 'ecom.reporting.channel.time_series'
+    __string__ = "Channel Sales over Time"
 
     @classmethod
     def __setup__(cls):
