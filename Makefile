@@ -37,7 +37,7 @@ $(ROOT)/var/sao/.installed: package.json
 	touch $@
 
 $(TRYTOND_DATABASE__PATH)/$(DB).sqlite: | $(VENV)/.installed
-	$(PY) -m demo.build_demo -c trytond.conf -d $(DB) \
+	$(PY) -m demo.build_demo -c trytond.conf -d $(DB) $(DEMO_ARGS) \
 		|| { rm -rf $@ $(TRYTOND_DATABASE__PATH)/$(DB); exit 1; }
 
 demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite
