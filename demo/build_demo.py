@@ -178,7 +178,6 @@ def fill(args, pool, extras):
 
 def main(argv=None):
     args = parse_args(argv)
-    started = time.monotonic()
     log(f"creating database {args.database!r} and activating modules")
     create_database(args)
     log("company, chart of accounts, fiscal years, taxes")
@@ -198,7 +197,7 @@ def main(argv=None):
             # What Tryton's RPC dispatcher does: restart with the lock taken.
             error.fix(extras)
             log(f"restarting with locks {extras}")
-    log(f"demo built in {time.monotonic() - started:.0f}s")
+    log(f"demo built in {time.monotonic() - STARTED:.0f}s")
 
 
 if __name__ == '__main__':

@@ -81,9 +81,7 @@ def create_shop(company, countries):
                 'name': name, 'code': code, 'kind': kind, 'shop': shop.id,
                 'company': company.id,
                 } for code, name, kind, _ in CHANNELS])
-    weights = {c.code: share for c, (_, _, _, share) in zip(
-            channels, CHANNELS)}
-    return shop, [(c, weights[c.code]) for c in channels]
+    return shop, [(c, share) for c, (*_, share) in zip(channels, CHANNELS)]
 
 
 def create_categories():
