@@ -5,82 +5,19 @@ on a free local port, checks the data over JSON-RPC, then logs in with
 headless Chromium and opens the E-commerce menu. The screenshot is saved as
 var/artifacts/ecommerce-menu.png.
 """
-import base64
-import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import unittest
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.server import ROOT, Server, build_demo, drop_database
+
 ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts')
 PASSWORD = 'smoke-test-pw'
 SUBMENUS = ["Catalog", "Orders", "Promotions", "Reports", "Configuration"]
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    "A trytond process serving one database and sao"
-
-    def __init__(self, database, env):
-        self.port = free_port()
-        self.database = database
-        self.url = f'http://127.0.0.1:{self.port}/'
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen([
-                os.path.join(os.path.dirname(sys.executable), 'trytond'),
-                '-c', os.path.join(ROOT, 'trytond.conf'), '-d', database],
-            env=dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}'),
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url, timeout=2).read()
-                return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("trytond did not answer: " + self.output())
-
-    def output(self):
-        self.log.seek(0)
-        return self.log.read().decode(errors='replace')[-3000:]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
-
-    def rpc(self, method, *params, session=None):
-        request = urllib.request.Request(
-            self.url + self.database + '/rpc/',
-            data=json.dumps(
-                {'id': 1, 'method': method, 'params': params}).encode(),
-            headers={'Content-Type': 'application/json'})
-        if session:
-            request.add_header('Authorization', 'Session ' + session)
-        with urllib.request.urlopen(request, timeout=60) as response:
-            answer = json.load(response)
-        if answer.get('error'):
-            raise AssertionError(f"{method}: {answer['error']}")
-        return answer['result']
-
-    def login(self, login, password):
-        user_id, key, *_ = self.rpc(
-            'common.db.login', login, {'password': password})
-        return base64.b64encode(
-            f'{login}:{user_id}:{key}'.encode()).decode()
 
 
 class DemoBrowserTest(unittest.TestCase):
@@ -95,26 +32,18 @@ class DemoBrowserTest(unittest.TestCase):
             TRYTOND_WEB__ROOT=os.environ.get('TRYTOND_WEB__ROOT', os.path.join(
                     ROOT, 'var', 'sao', 'package')))
         started = time.monotonic()
-        subprocess.run([
-                sys.executable, '-m', 'demo.build_demo',
-                '-c', os.path.join(ROOT, 'trytond.conf'), '-d', cls.database,
-                '--products', str(SIZES['products']),
-                '--customers', str(SIZES['customers']),
-                '--orders', str(SIZES['orders']),
-                '--days', '30', '--live-days', '10', '--seed', '7'],
-            cwd=ROOT, env=cls.env, check=True, stdout=subprocess.DEVNULL)
+        build_demo(cls.database, cls.env,
+            '--products', str(SIZES['products']),
+            '--customers', str(SIZES['customers']),
+            '--orders', str(SIZES['orders']),
+            '--days', '30', '--live-days', '10', '--seed', '7')
         cls.build_seconds = time.monotonic() - started
         cls.server = Server(cls.database, cls.env)
 
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
-        uri = os.environ.get('TRYTOND_DATABASE__URI', '')
-        if uri.startswith('postgresql'):
-            import psycopg
-            with psycopg.connect(uri.rstrip('/') + '/postgres',
-                    autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE "{cls.database}"')
+        drop_database(cls.database)
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def count(self, session, model, domain):

@@ -25,6 +25,22 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
         "Allow Backorders",
         help="Accept orders beyond available-to-sell and hold them "
         "instead of rejecting them.")
+    warehouse = fields.Function(fields.Many2One(
+            'stock.location', "Warehouse",
+            help="Where the channel's orders are reserved and shipped from: "
+            "the first warehouse of the web shop."),
+        'on_change_with_warehouse')
+    shipping_product = fields.Many2One(
+        'product.product', "Shipping Product",
+        domain=[('type', '=', 'service'), ('salable', '=', True)],
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The service product that charges the order's shipping.")
+    invoice_policy = fields.Selection([
+            ('paid', "Post When Paid"),
+            ('manual', "Manually"),
+            ], "Invoice Posting", required=True,
+        help="Post the customer invoice as soon as the storefront reports "
+        "the order paid, or leave it in draft for accounting.")
     sales = fields.One2Many('sale.sale', 'ecom_channel', "Orders", readonly=True)
 
     @classmethod
@@ -48,3 +64,11 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
     @staticmethod
     def default_allow_backorders():
         return False
+
+    @staticmethod
+    def default_invoice_policy():
+        return 'paid'
+
+    @fields.depends('shop')
+    def on_change_with_warehouse(self, name=None):
+        return self.shop.warehouse if self.shop else None

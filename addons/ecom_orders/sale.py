@@ -1,5 +1,6 @@
-from trytond.model import Unique, fields
-from trytond.pool import PoolMeta
+from trytond.model import ModelView, Unique, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
 
@@ -14,6 +15,21 @@ class Sale(metaclass=PoolMeta):
         "External Order ID", strip=True,
         states={'readonly': Eval('state') != 'draft'},
         help="The order number in the storefront; one sale per channel.")
+    ecom_payment_state = fields.Selection([
+            (None, ""),
+            ('pending', "Pending"),
+            ('paid', "Paid"),
+            ], "Payment", readonly=True,
+        help="The payment status the storefront reported.")
+    ecom_payment_reference = fields.Char(
+        "Payment Reference", readonly=True)
+    ecom_coupons = fields.Char("Coupon Codes", readonly=True)
+    ecom_storefront_total = Monetary(
+        "Storefront Total", currency='currency', digits='currency',
+        readonly=True)
+    ecom_hold_reason = fields.Text(
+        "Hold Reason", readonly=True,
+        states={'invisible': ~Eval('ecom_hold_reason')})
 
     @classmethod
     def __setup__(cls):
@@ -28,5 +44,22 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     def copy(cls, sales, default=None):
         default = default.copy() if default is not None else {}
-        default.setdefault('ecom_external_id', None)
+        for name in ['ecom_external_id', 'ecom_payment_state',
+                'ecom_payment_reference', 'ecom_storefront_total',
+                'ecom_hold_reason']:
+            default.setdefault(name, None)
         return super().copy(sales, default=default)
+
+    @classmethod
+    @ModelView.button
+    def process(cls, sales):
+        "Post the invoices of orders the storefront reported paid"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        super().process(sales)
+        invoices = [i for s in cls.browse(sales)
+            if s.ecom_channel and s.ecom_payment_state == 'paid'
+            and s.ecom_channel.invoice_policy == 'paid'
+            for i in s.invoices if i.state in {'draft', 'validated'}]
+        if invoices:
+            Invoice.post(invoices)

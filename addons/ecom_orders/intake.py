@@ -1,0 +1,400 @@
+"""From validated storefront orders to confirmed sales, in one transaction.
+
+``Intake`` is used by the HTTP routes (see routes.py) in three steps:
+
+1. ``prepare`` (read-only): find the products of the SKUs, so that the
+   reservation rows to lock are known before the writing transaction.
+2. ``run`` (writing, retried by the caller): lock the reservation rows
+   first, then for each order: idempotency, customer, addresses, lines,
+   totals check, available-to-sell check, and finally create, quote and
+   confirm every accepted sale in bulk.
+3. the caller writes one ``ecom.intake.log`` entry per order.
+
+An order refused at any step leaves nothing but its log entry.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from trytond.pool import Pool
+
+from .intake_format import IntakeError, net_unit_price
+from .stock import available_to_sell
+
+
+@dataclass
+class Result:
+    "What happened to one order"
+    external_id: str | None
+    status: str = 'rejected'
+    http_status: int = 422
+    errors: list = field(default_factory=list)
+    code: str | None = None
+    sale: int | None = None
+    number: str | None = None
+    reason: str | None = None
+    payload: str | None = None
+
+    def reject(self, error):
+        self.status, self.http_status = 'rejected', error.status
+        self.errors, self.code = error.errors, error.code
+        return self
+
+    def as_json(self):
+        data = {'status': self.status, 'external_id': self.external_id}
+        if self.sale:
+            data['sale'] = {'id': self.sale, 'number': self.number}
+        if self.reason:
+            data['reason'] = self.reason
+        if self.errors:
+            data['code'] = self.code
+            data['errors'] = [
+                {'field': f, 'reason': r} for f, r in self.errors]
+        return data
+
+
+@dataclass
+class Item:
+    "An order waiting for the writing transaction"
+    order: object
+    result: Result
+    products: dict = field(default_factory=dict)
+    first: object = None  # the earlier item of the batch with the same id
+
+
+class Intake:
+    "The intake of a batch of orders for one channel"
+
+    def __init__(self, channel):
+        self.channel_id = channel.id
+        self.company_id = channel.company.id
+        self.warehouse_id = channel.warehouse.id if channel.warehouse else None
+
+    # Step 1 -----------------------------------------------------------
+    def prepare(self, items):
+        "Resolve SKUs (read-only); return the goods' product ids to lock"
+        Product = Pool().get('product.product')
+        items = self.pending(items)
+        skus = {l.sku for i in items for l in i.order.lines}
+        products = {}
+        for product in Product.search([('code', 'in', sorted(skus))]):
+            products.setdefault(product.code, product)
+        goods = set()
+        for item in items:
+            errors = []
+            for i, line in enumerate(item.order.lines):
+                product = products.get(line.sku)
+                if not product:
+                    errors.append((f'lines[{i}].sku',
+                            f"unknown SKU {line.sku!r}"))
+                elif not product.salable:
+                    errors.append((f'lines[{i}].sku',
+                            f"product {line.sku!r} is not salable"))
+                else:
+                    item.products[line.sku] = product.id
+                    if product.type == 'goods':
+                        goods.add(product.id)
+            if errors:
+                item.result.reject(IntakeError(422, errors))
+        if not self.warehouse_id and goods:
+            for item in self.pending(items):
+                item.result.reject(IntakeError(422, [('channel',
+                                "the channel's web shop has no warehouse")]))
+            goods = set()
+        return goods
+
+    @staticmethod
+    def pending(items):
+        return [i for i in items if i.result.status == 'pending']
+
+    # Step 2 -----------------------------------------------------------
+    def run(self, items, goods):
+        "Create the sales; must run in a fresh writing transaction"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        StockLock = pool.get('ecom.stock.lock')
+        if goods and not StockLock.acquire(self.warehouse_id, goods):
+            raise RuntimeError("reservation rows are missing")
+        self.channel = pool.get('ecom.channel')(self.channel_id)
+        self._find_duplicates(items)
+        todo = self.pending(items)
+        if not todo:
+            return
+        self._caches(todo)
+        available = available_to_sell(self.channel.warehouse, goods)
+        sales, confirm = [], []
+        for item in todo:
+            try:
+                sale = self._build(item)
+                self._check_totals(item.order, sale)
+                hold = self._reserve(item, sale, available)
+            except IntakeError as e:
+                item.result.reject(e)
+                continue
+            sale.ecom_hold_reason = hold
+            sales.append((item, sale))
+            if not hold:
+                confirm.append(sale)
+        if not sales:
+            return
+        self._save_parties([s for _, s in sales])
+        Sale.save([s for _, s in sales])
+        Sale.quote([s for _, s in sales])
+        if confirm:
+            Sale.confirm(confirm)
+        for item, sale in sales:
+            r = item.result
+            r.sale, r.number = sale.id, sale.number
+            if sale.ecom_hold_reason:
+                r.status, r.http_status = 'on_hold', 202
+                r.reason = sale.ecom_hold_reason
+            else:
+                r.status, r.http_status = 'accepted', 201
+        for item in items:
+            if item.first is not None:
+                item.result.sale = item.first.result.sale
+                item.result.number = item.first.result.number
+
+    def _find_duplicates(self, items):
+        Sale = Pool().get('sale.sale')
+        todo = self.pending(items)
+        ids = sorted({i.order.external_id for i in todo})
+        existing = {}
+        if ids:
+            for sale in Sale.search([
+                        ('ecom_channel', '=', self.channel_id),
+                        ('ecom_external_id', 'in', ids),
+                        ]):
+                existing[sale.ecom_external_id] = sale
+        seen = {}
+        for item in todo:
+            sale = existing.get(item.order.external_id)
+            r = item.result
+            if sale:
+                r.status, r.http_status = 'duplicate', 200
+                r.sale, r.number = sale.id, sale.number
+            elif item.order.external_id in seen:
+                # Twice in the same batch: the first one wins.
+                first = seen[item.order.external_id]
+                r.status, r.http_status, r.reason = 'duplicate', 200, (
+                    "same external_id earlier in this batch")
+                item.first = first
+            else:
+                seen[item.order.external_id] = item
+
+    def _caches(self, items):
+        pool = Pool()
+        Currency = pool.get('currency.currency')
+        Country = pool.get('country.country')
+        Subdivision = pool.get('country.subdivision')
+        Mechanism = pool.get('party.contact_mechanism')
+        Lang = pool.get('ir.lang')
+        orders = [i.order for i in items]
+        self.currencies = {c.code: c for c in Currency.search(
+                [('code', 'in', sorted({o.currency for o in orders}))])}
+        codes = {a.country for o in orders for a in (o.billing, o.shipping)}
+        self.countries = {c.code: c for c in Country.search(
+                [('code', 'in', sorted(codes))])}
+        subs = {f'{a.country}-{a.subdivision}' for o in orders
+            for a in (o.billing, o.shipping) if a.subdivision}
+        self.subdivisions = {s.code: s for s in Subdivision.search(
+                [('code', 'in', sorted(subs))])} if subs else {}
+        emails = sorted({e for o in orders
+                for e in (o.email, o.email.lower())})
+        self.parties = {}
+        for mechanism in Mechanism.search([
+                    ('type', '=', 'email'), ('value', 'in', emails),
+                    ('party.active', '=', True),
+                    ], order=[('id', 'ASC')]):
+            self.parties.setdefault(
+                mechanism.value.lower(), mechanism.party)
+        self.langs = {l.code: l for l in Lang.search(
+                [('translatable', '=', True)])}
+        self.products = {p.id: p for p in pool.get('product.product').browse(
+                sorted({i for it in items for i in it.products.values()}))}
+        self.taxes = {}
+        self.new_parties = []
+        self.new_addresses = {}
+
+    def _party(self, order):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mechanism = pool.get('party.contact_mechanism')
+        key = order.email.lower()
+        party = self.parties.get(key)
+        if party is None:
+            mechanisms = [Mechanism(type='email', value=order.email)]
+            if order.phone:
+                mechanisms.append(Mechanism(type='phone', value=order.phone))
+            party = Party(
+                name=order.customer_name, contact_mechanisms=mechanisms,
+                addresses=[], lang=self.langs.get(order.lang))
+            self.new_addresses[key] = []
+            self.parties[key] = party
+            self.new_parties.append(party)
+        return party
+
+    def _address(self, party, order, address, path):
+        Address = Pool().get('party.address')
+        country = self.countries.get(address.country)
+        if not country:
+            raise IntakeError(422, [(f'{path}.country',
+                        f"unknown country {address.country!r}")])
+        new_addresses = self.new_addresses.setdefault(order.email.lower(), [])
+        for existing in list(party.addresses or []) + new_addresses:
+            if _address_key(existing) == address.key():
+                return existing
+        new = Address(
+            party=party, party_name=address.name,
+            street_unstructured=address.street, city=address.city,
+            postal_code=address.postal_code, country=country,
+            subdivision=self.subdivisions.get(
+                f'{address.country}-{address.subdivision}'))
+        new_addresses.append(new)
+        return new
+
+    def _build(self, item):
+        Sale = Pool().get('sale.sale')
+        order, channel = item.order, self.channel
+        currency = self.currencies.get(order.currency)
+        if not currency:
+            raise IntakeError(422, [
+                    ('currency', f"unknown currency {order.currency!r}")])
+        party = self._party(order)
+        sale = Sale(
+            company=channel.company, currency=currency, party=party,
+            warehouse=channel.warehouse, ecom_channel=channel,
+            ecom_external_id=order.external_id,
+            reference=order.external_id,
+            invoice_method='order', shipment_method='order',
+            ecom_payment_state=order.payment_state,
+            ecom_payment_reference=order.payment_reference,
+            ecom_coupons=', '.join(order.coupons) or None,
+            ecom_storefront_total=order.total)
+        sale.invoice_address = self._address(
+            party, order, order.billing, 'billing_address')
+        sale.shipment_address = self._address(
+            party, order, order.shipping, 'shipping_address')
+        lines = []
+        for order_line in order.lines:
+            product = self.products[item.products[order_line.sku]]
+            lines.append(self._line(
+                    sale, product, Decimal(order_line.quantity),
+                    net_unit_price(order_line)))
+        if order.shipping_amount:
+            if not channel.shipping_product:
+                raise IntakeError(422, [('shipping.amount',
+                            ("the channel has no shipping product to "
+                            "charge shipping with"))])
+            line = self._line(sale, channel.shipping_product, Decimal(1),
+                net_unit_price(_Plain(order.shipping_amount)))
+            line.description = ' '.join(
+                filter(None, ["Shipping:", order.shipping_method]))
+            lines.append(line)
+        sale.lines = lines
+        for line in lines:
+            line.amount = line.on_change_with_amount()
+        sale.on_change_lines()
+        return sale
+
+    def _line(self, sale, product, quantity, unit_price):
+        Line = Pool().get('sale.line')
+        line = Line(
+            sale=sale, type='line', product=product,
+            quantity=float(quantity), unit=product.sale_uom,
+            unit_price=unit_price)
+        party = sale.party if sale.party.id else None
+        key = (product.id, party.id if party else None)
+        if key not in self.taxes:
+            self.taxes[key] = line.compute_taxes(party)
+        line.taxes = self.taxes[key]
+        return line
+
+    def _check_totals(self, order, sale):
+        errors = []
+        if sale.total_amount != order.total:
+            errors.append(('totals.total',
+                    (f"the storefront total {order.total} {order.currency} "
+                    f"differs from the order total {sale.total_amount} "
+                    f"{order.currency} computed from lines, shipping and "
+                    f"taxes")))
+        if order.tax is not None and sale.tax_amount != order.tax:
+            errors.append(('totals.tax',
+                    (f"the storefront tax {order.tax} {order.currency} "
+                    f"differs from the computed tax {sale.tax_amount} "
+                    f"{order.currency}")))
+        if errors:
+            raise IntakeError(422, errors, 'total_mismatch')
+
+    def _reserve(self, item, sale, available):
+        "Take the quantities; return a hold reason or None"
+        Uom = Pool().get('product.uom')
+        wanted = {}
+        for line in sale.lines:
+            product = line.product
+            if product.type != 'goods':
+                continue
+            wanted[product] = wanted.get(product, 0) + Uom.compute_qty(
+                line.unit, line.quantity, product.default_uom, round=False)
+        short = []
+        for i, order_line in enumerate(item.order.lines):
+            product = self.products[item.products[order_line.sku]]
+            if product in wanted and wanted[product] > available[product.id]:
+                short.append((f'lines[{i}].quantity',
+                        (f"SKU {order_line.sku!r}: {wanted[product]:g} "
+                        f"ordered, {max(available[product.id], 0):g} "
+                        f"available to sell in "
+                        f"{self.channel.warehouse.rec_name}")))
+                del wanted[product]
+        if short and not self.channel.allow_backorders:
+            raise IntakeError(409, short, 'out_of_stock')
+        if short:
+            # On hold: not confirmed, so it reserves nothing.
+            return "Backorder: " + "; ".join(r for _, r in short)
+        for product, quantity in wanted.items():
+            available[product.id] -= quantity
+        return None
+
+    def _save_parties(self, sales):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        used = {s.party for s in sales}
+        new = [p for p in self.new_parties if p in used]
+        if new:
+            Party.save(new)
+        addresses = [a for s in sales
+            for a in (s.invoice_address, s.shipment_address)
+            if a.id is None or a.id < 0]
+        if addresses:
+            Address.save(list({id(a): a for a in addresses}.values()))
+
+
+class _Plain:
+    "A one-unit line without discount, to round a price like a line"
+
+    def __init__(self, amount):
+        self.quantity, self.unit_price = Decimal(1), amount
+        self.discount = Decimal(0)
+
+
+def _address_key(address):
+    return tuple((v or '').strip().lower() for v in (
+            address.party_name, address.street_unstructured, address.city,
+            address.postal_code,
+            address.country.code if address.country else None))
+
+
+def new_items(orders_or_errors, payloads):
+    "Items for parsed orders; parse errors become rejected results"
+    items = []
+    for parsed, payload in zip(orders_or_errors, payloads):
+        if isinstance(parsed, IntakeError):
+            result = Result(external_id=None, payload=payload)
+            result.reject(parsed)
+            items.append(Item(order=None, result=result))
+        else:
+            items.append(Item(order=parsed, result=Result(
+                        external_id=parsed.external_id, status='pending',
+                        http_status=0, payload=payload)))
+    return items
+

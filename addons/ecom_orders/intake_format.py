@@ -1,0 +1,254 @@
+"""The generic order format of the intake API, validated without the database.
+
+``parse_order(data)`` turns one decoded JSON order into an ``Order`` or
+raises ``IntakeError`` listing every problem at once, each naming the field
+(``lines[2].quantity``) and the reason. Amounts are Decimal: JSON numbers
+are decoded as Decimal (never float) and strings are accepted too.
+The WooCommerce and Shopify receivers map their payloads to this format.
+"""
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+MAX_LINES = 500
+PAYMENT_STATES = ('pending', 'paid')
+
+
+class IntakeError(Exception):
+    "A refused intake: HTTP status and a list of (field, reason)"
+
+    def __init__(self, status, errors, code='invalid'):
+        super().__init__('; '.join(f'{f}: {r}' for f, r in errors))
+        self.status = status
+        self.errors = list(errors)
+        self.code = code
+
+    def as_json(self):
+        return {
+            'code': self.code,
+            'errors': [{'field': f, 'reason': r} for f, r in self.errors],
+            }
+
+
+@dataclass
+class Address:
+    name: str
+    street: str
+    city: str
+    postal_code: str
+    country: str
+    subdivision: str | None = None
+
+    def key(self):
+        return tuple(
+            (v or '').strip().lower() for v in (
+                self.name, self.street, self.city, self.postal_code,
+                self.country))
+
+
+@dataclass
+class Line:
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal = Decimal(0)
+    name: str | None = None
+
+
+@dataclass
+class Order:
+    external_id: str
+    currency: str
+    email: str
+    customer_name: str
+    billing: Address
+    shipping: Address
+    lines: list
+    total: Decimal
+    tax: Decimal | None = None
+    phone: str | None = None
+    lang: str | None = None
+    shipping_method: str | None = None
+    shipping_amount: Decimal = Decimal(0)
+    coupons: list = field(default_factory=list)
+    payment_state: str = 'pending'
+    payment_reference: str | None = None
+    payment_method: str | None = None
+
+
+def decode(body):
+    "Decode a raw JSON body; amounts become Decimal"
+    try:
+        return json.loads(body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise IntakeError(400, [('body', f"malformed JSON: {e}")], 'malformed')
+
+
+class _Checker:
+    "Collects (field, reason) pairs while reading a dict"
+
+    def __init__(self):
+        self.errors = []
+
+    def error(self, path, reason):
+        self.errors.append((path, reason))
+
+    def obj(self, data, path, required=True):
+        if data is None and not required:
+            return None
+        if not isinstance(data, dict):
+            self.error(path, "must be an object" if data is not None
+                else "is required")
+            return None
+        return data
+
+    def text(self, data, key, path, required=True, max_length=255):
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(f'{path}{key}', "is required")
+            return None
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.error(f'{path}{key}', "must be a string")
+            return None
+        value = value.strip()
+        if len(value) > max_length:
+            self.error(
+                f'{path}{key}', f"is longer than {max_length} characters")
+            return None
+        return value
+
+    def amount(self, data, key, path, required=True, positive=False):
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(f'{path}{key}', "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(
+                value, (int, Decimal, str)):
+            self.error(f'{path}{key}', "must be a decimal number")
+            return None
+        try:
+            value = Decimal(str(value).strip())
+        except InvalidOperation:
+            self.error(f'{path}{key}', f"{value!r} is not a decimal number")
+            return None
+        if not value.is_finite():
+            self.error(f'{path}{key}', "must be a finite number")
+            return None
+        if value < 0 or (positive and value == 0):
+            self.error(f'{path}{key}', "must be greater than zero"
+                if positive else "must not be negative")
+            return None
+        return value
+
+
+def _address(chk, data, path):
+    data = chk.obj(data, path.rstrip('.'))
+    if data is None:
+        return None
+    values = {
+        k: chk.text(data, k, path)
+        for k in ('name', 'street', 'city', 'postal_code', 'country')}
+    values['subdivision'] = chk.text(data, 'subdivision', path, required=False)
+    if values['country'] and len(values['country']) != 2:
+        chk.error(f'{path}country', "must be an ISO 3166-1 alpha-2 code")
+        return None
+    if None in (values[k] for k in ('name', 'street', 'city',
+                'postal_code', 'country')):
+        return None
+    values['country'] = values['country'].upper()
+    return Address(**values)
+
+
+def parse_order(data):
+    "Validate one generic order; raise IntakeError with every problem"
+    chk = _Checker()
+    if chk.obj(data, 'order') is None:
+        raise IntakeError(422, chk.errors)
+    external_id = chk.text(data, 'external_id', '', max_length=100)
+    currency = chk.text(data, 'currency', '', max_length=3)
+    if currency and len(currency) != 3:
+        chk.error('currency', "must be an ISO 4217 code")
+    customer = chk.obj(data.get('customer'), 'customer') or {}
+    email = chk.text(customer, 'email', 'customer.', max_length=254)
+    if email and ('@' not in email or email.startswith('@')):
+        chk.error('customer.email', f"{email!r} is not an email address")
+    billing = _address(chk, data.get('billing_address'), 'billing_address.')
+    shipping = billing
+    if data.get('shipping_address') is not None:
+        shipping = _address(
+            chk, data.get('shipping_address'), 'shipping_address.')
+
+    lines = []
+    raw_lines = data.get('lines')
+    if not isinstance(raw_lines, list) or not raw_lines:
+        chk.error('lines', "must be a non-empty list")
+        raw_lines = []
+    elif len(raw_lines) > MAX_LINES:
+        chk.error('lines', f"has more than {MAX_LINES} lines")
+        raw_lines = []
+    for i, raw in enumerate(raw_lines):
+        path = f'lines[{i}].'
+        if chk.obj(raw, path.rstrip('.')) is None:
+            continue
+        sku = chk.text(raw, 'sku', path, max_length=100)
+        quantity = chk.amount(raw, 'quantity', path, positive=True)
+        unit_price = chk.amount(raw, 'unit_price', path)
+        discount = chk.amount(raw, 'discount', path, required=False)
+        if None not in (sku, quantity, unit_price):
+            discount = discount or Decimal(0)
+            if discount > quantity * unit_price:
+                chk.error(f'{path}discount',
+                    "is larger than the line amount")
+            lines.append(Line(sku, quantity, unit_price, discount,
+                    chk.text(raw, 'name', path, required=False)))
+
+    shipping_method, shipping_amount = None, Decimal(0)
+    ship = chk.obj(data.get('shipping'), 'shipping', required=False)
+    if ship is not None:
+        shipping_method = chk.text(ship, 'method', 'shipping.', required=False)
+        shipping_amount = chk.amount(ship, 'amount', 'shipping.') or 0
+
+    coupons = []
+    for i, raw in enumerate(data.get('coupons') or []):
+        if isinstance(raw, str) and raw.strip():
+            coupons.append(raw.strip())
+        else:
+            chk.error(f'coupons[{i}]', "must be a non-empty string")
+
+    payment = chk.obj(data.get('payment'), 'payment', required=False) or {}
+    payment_state = chk.text(payment, 'status', 'payment.', required=False)
+    if payment_state and payment_state not in PAYMENT_STATES:
+        chk.error('payment.status', f"{payment_state!r} is not one of "
+            + ', '.join(PAYMENT_STATES))
+    totals = chk.obj(data.get('totals'), 'totals') or {}
+    total = chk.amount(totals, 'total', 'totals.')
+    tax = chk.amount(totals, 'tax', 'totals.', required=False)
+
+    if chk.errors:
+        raise IntakeError(422, chk.errors)
+    return Order(
+        external_id=external_id, currency=currency.upper(), email=email,
+        customer_name=(chk.text(customer, 'name', 'customer.', required=False)
+            or billing.name),
+        phone=chk.text(customer, 'phone', 'customer.', required=False),
+        lang=chk.text(customer, 'lang', 'customer.', required=False),
+        billing=billing, shipping=shipping, lines=lines,
+        shipping_method=shipping_method, shipping_amount=shipping_amount,
+        coupons=coupons, total=total, tax=tax,
+        payment_state=payment_state or 'pending',
+        payment_reference=chk.text(
+            payment, 'reference', 'payment.', required=False),
+        payment_method=chk.text(
+            payment, 'method', 'payment.', required=False))
+
+
+def net_unit_price(line, digits=4):
+    "Unit price after the line's discount, rounded to the price digits"
+    if not line.discount:
+        return line.unit_price
+    price = (line.quantity * line.unit_price - line.discount) / line.quantity
+    return price.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)

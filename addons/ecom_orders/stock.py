@@ -1,0 +1,161 @@
+"""Available-to-sell and the reservation lock of the order intake.
+
+available to sell = on hand (done moves, whole warehouse)
+                    - planned outgoing moves (draft/assigned, leaving it)
+                    - lines of confirmed sales not processed yet
+                    - safety stock
+
+Concurrent intakes serialise on one ``ecom.stock.lock`` row per product and
+warehouse. The intake *updates* those rows as the first statement of its
+transaction: a second intake waits for the first to commit and, under
+PostgreSQL's repeatable read, then fails with a serialization error and is
+retried with a snapshot that sees the first one's sale. So the quantity an
+intake reads is never stale and two orders can not both take the last unit.
+"""
+from collections import defaultdict
+
+from sql import Literal
+from sql.aggregate import Sum
+from sql.functions import CurrentTimestamp
+from trytond import backend
+from trytond.model import ModelSQL, Unique, fields
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+
+class StockLock(ModelSQL):
+    "Row locked by the intake while it reserves a product in a warehouse"
+    __name__ = 'ecom.stock.lock'
+    __string__ = "Stock Reservation Lock"
+
+    product = fields.Many2One(
+        'product.product', "Product", required=True, ondelete='CASCADE')
+    warehouse = fields.Many2One(
+        'stock.location', "Warehouse", required=True, ondelete='CASCADE')
+    counter = fields.Integer("Counter", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('product_warehouse_unique', Unique(t, t.product, t.warehouse),
+                'ecom_orders.msg_stock_lock_unique'),
+            ]
+
+    @classmethod
+    def missing(cls, warehouse_id, product_ids):
+        "Product ids without a lock row in the warehouse"
+        t = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        found = set()
+        for sub in _chunks(sorted(product_ids)):
+            cursor.execute(*t.select(t.product, where=(
+                        t.warehouse == warehouse_id) & t.product.in_(sub)))
+            found.update(p for p, in cursor)
+        return set(product_ids) - found
+
+    @classmethod
+    def ensure(cls, warehouse_id, product_ids):
+        "Create the missing rows; a concurrent creation is not an error"
+        missing = cls.missing(warehouse_id, product_ids)
+        if not missing:
+            return
+        t = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*t.insert(
+                [t.product, t.warehouse, t.counter, t.create_uid,
+                    t.create_date],
+                [[p, warehouse_id, 0, 0, CurrentTimestamp()] for p in sorted(missing)]))
+
+    @classmethod
+    def acquire(cls, warehouse_id, product_ids):
+        """Lock the rows, in product order; must be the transaction's first
+        statement. Returns False when a row is missing."""
+        t = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        count = 0
+        for product_id in sorted(product_ids):
+            cursor.execute(*t.update([t.counter], [t.counter + 1],
+                    where=(t.warehouse == warehouse_id)
+                    & (t.product == product_id)))
+            count += cursor.rowcount
+        return count == len(product_ids)
+
+
+def _chunks(values):
+    for sub in grouped_slice(values):
+        yield list(sub)
+
+
+def available_to_sell(warehouse, product_ids):
+    "Mapping product id -> quantity available to sell, in the default unit"
+    pool = Pool()
+    Product = pool.get('product.product')
+    Location = pool.get('stock.location')
+    Move = pool.get('stock.move')
+    Sale = pool.get('sale.sale')
+    SaleLine = pool.get('sale.line')
+    Uom = pool.get('product.uom')
+    SafetyStock = pool.get('ecom.safety_stock')
+    Date = pool.get('ir.date')
+    product_ids = sorted(set(product_ids))
+    result = defaultdict(float)
+    if not product_ids:
+        return result
+    cursor = Transaction().connection.cursor()
+
+    with Transaction().set_context(
+            stock_date_end=Date.today()):
+        on_hand = Product.products_by_location(
+            [warehouse.id], with_childs=True,
+            grouping_filter=(product_ids,))
+    for (_, product_id), quantity in on_hand.items():
+        result[product_id] += quantity
+
+    tree = [l.id for l in Location.search(
+            [('parent', 'child_of', [warehouse.id])])]
+    move = Move.__table__()
+    for sub in _chunks(product_ids):
+        cursor.execute(*move.select(
+                move.product, Sum(move.internal_quantity),
+                where=move.state.in_(['draft', 'assigned'])
+                & move.product.in_(sub)
+                & move.from_location.in_(tree)
+                & ~move.to_location.in_(tree),
+                group_by=[move.product]))
+        for product_id, quantity in cursor:
+            result[product_id] -= quantity or 0
+
+    sale, line = Sale.__table__(), SaleLine.__table__()
+    products = {p.id: p for p in Product.browse(product_ids)}
+    units = {}
+    for sub in _chunks(product_ids):
+        cursor.execute(*line.join(sale, condition=line.sale == sale.id
+                ).select(line.product, line.unit, Sum(line.quantity),
+                where=(sale.state == 'confirmed')
+                & (sale.warehouse == warehouse.id)
+                & (line.type == 'line') & (line.quantity > Literal(0))
+                & line.product.in_(sub),
+                group_by=[line.product, line.unit]))
+        for product_id, unit_id, quantity in cursor:
+            product = products[product_id]
+            if unit_id not in units:
+                units[unit_id] = Uom(unit_id)
+            result[product_id] -= Uom.compute_qty(
+                units[unit_id], quantity or 0, product.default_uom,
+                round=False)
+
+    for safety in SafetyStock.search([
+                ('warehouse', '=', warehouse.id),
+                ('product', 'in', product_ids),
+                ]):
+        result[safety.product.id] -= safety.quantity
+    return result
+
+
+def is_retryable(exception):
+    return isinstance(exception, (
+            backend.DatabaseOperationalError,
+            backend.DatabaseIntegrityError))

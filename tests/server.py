@@ -1,0 +1,91 @@
+"""A real trytond process for the end-to-end tests, and the demo builder."""
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIG = os.path.join(ROOT, 'trytond.conf')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    "A trytond process serving one database and sao"
+
+    def __init__(self, database, env, log_path=None):
+        self.port = free_port()
+        self.database = database
+        self.url = f'http://127.0.0.1:{self.port}/'
+        # Closed in stop(); a named log file outlives the test for reading.
+        self.log = (open(log_path, 'w+b') if log_path  # noqa: SIM115
+            else tempfile.TemporaryFile())  # noqa: SIM115
+        self.process = subprocess.Popen([
+                os.path.join(os.path.dirname(sys.executable), 'trytond'),
+                '-c', CONFIG, '-d', database],
+            env=dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}'),
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url, timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("trytond did not answer: " + self.output())
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors='replace')[-3000:]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def rpc(self, method, *params, session=None):
+        request = urllib.request.Request(
+            self.url + self.database + '/rpc/',
+            data=json.dumps(
+                {'id': 1, 'method': method, 'params': params}).encode(),
+            headers={'Content-Type': 'application/json'})
+        if session:
+            request.add_header('Authorization', 'Session ' + session)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.load(response)
+        if answer.get('error'):
+            raise AssertionError(f"{method}: {answer['error']}")
+        return answer['result']
+
+    def login(self, login, password):
+        user_id, key, *_ = self.rpc(
+            'common.db.login', login, {'password': password})
+        return base64.b64encode(
+            f'{login}:{user_id}:{key}'.encode()).decode()
+
+
+def build_demo(database, env, *options):
+    "Build a demo database with the real builder"
+    subprocess.run([
+            sys.executable, '-m', 'demo.build_demo', '-c', CONFIG,
+            '-d', database, *options],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def drop_database(database):
+    uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+    if uri.startswith('postgresql'):
+        import psycopg
+        with psycopg.connect(uri.rstrip('/') + '/postgres',
+                autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{database}"')
