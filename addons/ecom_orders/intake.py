@@ -15,6 +15,7 @@ An order refused at any step leaves nothing but its log entry.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from trytond import backend
 from trytond.pool import Pool
 
 from .intake_format import IntakeError, net_unit_price
@@ -121,7 +122,7 @@ class Intake:
             return
         self._caches(todo)
         available = available_to_sell(self.channel.warehouse, goods)
-        sales, confirm = [], []
+        sales = []
         for item in todo:
             try:
                 sale = self._build(item)
@@ -132,15 +133,16 @@ class Intake:
                 continue
             sale.ecom_hold_reason = hold
             sales.append((item, sale))
-            if not hold:
-                confirm.append(sale)
         if not sales:
             return
-        self._save_parties([s for _, s in sales])
-        Sale.save([s for _, s in sales])
-        Sale.quote([s for _, s in sales])
-        if confirm:
-            Sale.confirm(confirm)
+        sales_only = [s for _, s in sales]
+        for chunk in _chunks(sales_only):
+            self._save_parties(chunk)
+        for chunk in _chunks(sales_only):
+            Sale.save(chunk)
+            Sale.quote(chunk)
+            if confirm := [s for s in chunk if not s.ecom_hold_reason]:
+                Sale.confirm(confirm)
         for item, sale in sales:
             r = item.result
             r.sale, r.number = sale.id, sale.number
@@ -367,6 +369,13 @@ class Intake:
             if a.id is None or a.id < 0]
         if addresses:
             Address.save(list({id(a): a for a in addresses}.values()))
+
+
+def _chunks(records):
+    "Slices SQLite can validate at once (its parser overflows beyond)"
+    size = 40 if backend.name == 'sqlite' else len(records) or 1
+    for i in range(0, len(records), size):
+        yield records[i:i + size]
 
 
 class _Plain:

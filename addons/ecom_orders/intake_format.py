@@ -169,7 +169,7 @@ def parse_order(data):
     if chk.obj(data, 'order') is None:
         raise IntakeError(422, chk.errors)
     external_id = chk.text(data, 'external_id', '', max_length=100)
-    currency = chk.text(data, 'currency', '', max_length=3)
+    currency = chk.text(data, 'currency', '', max_length=10)
     if currency and len(currency) != 3:
         chk.error('currency', "must be an ISO 4217 code")
     customer = chk.obj(data.get('customer'), 'customer') or {}

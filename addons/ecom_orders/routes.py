@@ -245,7 +245,6 @@ def _ensure_locks(pool, ctx, warehouse_id, product_ids):
 
 def _run(pool, ctx, intake, items, goods, kind, request, start):
     "Create the sales and log, retrying on conflicts; split on errors"
-    db = pool.database_name
     pending = Intake.pending(items)
     deadline = time.monotonic() + RETRY_SECONDS
     attempt = 0
@@ -255,45 +254,47 @@ def _run(pool, ctx, intake, items, goods, kind, request, start):
                 external_id=item.order.external_id, status='pending',
                 http_status=0, payload=item.result.payload)
             item.first = None
-        with Transaction().start(db, 0, context=ctx) as transaction:
+        failure = None
+        with Transaction().start(
+                pool.database_name, 0, context=ctx) as transaction:
             try:
                 if pending:
                     intake.run(items, goods)
                 _write_log(pool, intake.channel_id, kind,
                     [i.result for i in items], request, start)
                 transaction.commit()
-            except Exception as e:
+            except Exception as e:  # noqa: BLE001 (re-raised below if unknown)
                 transaction.rollback()
                 transaction.tasks.clear()
-                if is_retryable(e) and time.monotonic() < deadline:
-                    attempt += 1
-                    logger.debug("intake retry %d: %s", attempt, e)
-                    time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
-                    continue
-                if isinstance(e, UserError) and len(pending) > 1:
-                    # One bad order must not sink the batch.
-                    for item in pending:
-                        _run(pool, ctx, intake, [item], goods, kind,
-                            request, start)
-                    others = [i.result for i in items if i not in pending]
-                    if others:
-                        _log(pool, intake.channel_id, kind, others, request,
-                            start)
-                    return
-                if isinstance(e, UserError):
-                    error = IntakeError(422, [('order', e.message)])
-                elif is_retryable(e):
-                    error = IntakeError(503, [('order', ("too many "
-                                "concurrent orders; retry later"))], 'busy')
-                else:
-                    raise
-                for item in pending:
-                    item.result.reject(error)
-                _log(pool, intake.channel_id, kind,
-                    [i.result for i in items], request, start)
-                return
-        while transaction.tasks:
-            run_task(pool, transaction.tasks.pop())
+                failure = e
+        if failure is None:
+            while transaction.tasks:
+                run_task(pool, transaction.tasks.pop())
+            return
+        if is_retryable(failure) and time.monotonic() < deadline:
+            attempt += 1
+            logger.debug("intake retry %d: %s", attempt, failure)
+            time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
+            continue
+        if isinstance(failure, UserError) and len(pending) > 1:
+            # One bad order must not sink the batch.
+            for item in pending:
+                _run(pool, ctx, intake, [item], goods, kind, request, start)
+            others = [i.result for i in items if i not in pending]
+            if others:
+                _log(pool, intake.channel_id, kind, others, request, start)
+            return
+        if isinstance(failure, UserError):
+            error = IntakeError(422, [('order', failure.message)])
+        elif is_retryable(failure):
+            error = IntakeError(503, [('order',
+                        "too many concurrent orders; retry later")], 'busy')
+        else:
+            raise failure
+        for item in pending:
+            item.result.reject(error)
+        _log(pool, intake.channel_id, kind, [i.result for i in items],
+            request, start)
         return
 
 

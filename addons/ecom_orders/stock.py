@@ -155,7 +155,18 @@ def available_to_sell(warehouse, product_ids):
     return result
 
 
+# serialization failure, deadlock, lock not available
+RETRYABLE_SQLSTATES = {'40001', '40P01', '55P03'}
+
+
 def is_retryable(exception):
-    return isinstance(exception, (
-            backend.DatabaseOperationalError,
-            backend.DatabaseIntegrityError))
+    """Whether a concurrent transaction caused the error, so that running
+    again can succeed (a unique violation included: the retry then finds
+    the other delivery's sale)"""
+    if isinstance(exception, backend.DatabaseIntegrityError):
+        return True
+    if not isinstance(exception, backend.DatabaseOperationalError):
+        return False
+    if backend.name == 'sqlite':
+        return 'locked' in str(exception) or 'busy' in str(exception)
+    return getattr(exception, 'sqlstate', None) in RETRYABLE_SQLSTATES

@@ -1,6 +1,16 @@
+import unittest
+from decimal import Decimal
+
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.modules.ecom_orders.channel_auth import sign
+from trytond.modules.ecom_orders.intake_format import (
+    IntakeError,
+    decode,
+    net_unit_price,
+    parse_order,
+)
+from trytond.modules.ecom_orders.webhooks import to_order
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -115,3 +125,125 @@ class EcomOrdersTestCase(CompanyTestMixin, ModuleTestCase):
 
 
 del ModuleTestCase
+
+
+class IntakeFormatTestCase(unittest.TestCase):
+    "The order formats, checked without a database"
+
+    def generic(self, **changes):
+        order = {
+            'external_id': 'A-1', 'currency': 'eur',
+            'customer': {'email': 'ana@example.com'},
+            'billing_address': {'name': "Ana", 'street': "Calle 1",
+                'city': "Madrid", 'postal_code': "28001", 'country': "es"},
+            'lines': [{'sku': 'SKU-1', 'quantity': 3, 'unit_price': '10.00',
+                    'discount': '1.00'}],
+            'totals': {'total': '35.09'},
+            }
+        order.update(changes)
+        return order
+
+    def test_parse_generic(self):
+        order = parse_order(self.generic())
+        self.assertEqual(order.currency, 'EUR')
+        self.assertEqual(order.billing.country, 'ES')
+        self.assertIs(order.shipping, order.billing)
+        self.assertEqual(order.customer_name, "Ana")
+        self.assertEqual(order.payment_state, 'pending')
+        line, = order.lines
+        self.assertEqual(net_unit_price(line), Decimal('9.6667'))
+
+    def test_json_numbers_are_decimal(self):
+        data = decode(b'{"a": 0.1, "b": 2}')
+        self.assertEqual(data, {'a': Decimal('0.1'), 'b': 2})
+        self.assertIsInstance(data['a'], Decimal)
+
+    def test_malformed_json(self):
+        with self.assertRaises(IntakeError) as cm:
+            decode(b'{"a": ')
+        self.assertEqual((cm.exception.status, cm.exception.errors[0][0]),
+            (400, 'body'))
+
+    def test_every_error_named_at_once(self):
+        order = self.generic(currency='EURO', lines=[
+                {'sku': 'X', 'quantity': 0, 'unit_price': '1'},
+                {'sku': '', 'quantity': '-1', 'unit_price': 'abc'},
+                {'sku': 'Y', 'quantity': 1, 'unit_price': '5',
+                    'discount': '6'},
+                'not an object'],
+            totals={}, payment={'status': 'refunded'})
+        del order['billing_address']['city']
+        order['customer']['email'] = 'nobody'
+        with self.assertRaises(IntakeError) as cm:
+            parse_order(order)
+        self.assertEqual(cm.exception.status, 422)
+        self.assertEqual(dict(cm.exception.errors), {
+                'currency': "must be an ISO 4217 code",
+                'customer.email': "'nobody' is not an email address",
+                'billing_address.city': "is required",
+                'lines[0].quantity': "must be greater than zero",
+                'lines[1].sku': "is required",
+                'lines[1].quantity': "must be greater than zero",
+                'lines[1].unit_price': "'abc' is not a decimal number",
+                'lines[2].discount': "is larger than the line amount",
+                'lines[3]': "must be an object",
+                'payment.status': "'refunded' is not one of pending, paid",
+                'totals.total': "is required",
+                })
+
+    def test_floats_and_booleans_refused(self):
+        with self.assertRaises(IntakeError) as cm:
+            parse_order(self.generic(lines=[
+                        {'sku': 'X', 'quantity': True, 'unit_price': 1.5}]))
+        self.assertEqual(dict(cm.exception.errors), {
+                'lines[0].quantity': "must be a decimal number",
+                'lines[0].unit_price': "must be a decimal number"})
+
+    def test_woocommerce_mapping(self):
+        order = to_order('woocommerce', {
+                'id': 727, 'currency': 'EUR', 'status': 'processing',
+                'billing': {'first_name': "Ana", 'last_name': "Gil",
+                    'address_1': "Rua 1", 'address_2': "2º",
+                    'city': "Porto", 'postcode': "4000", 'country': "PT",
+                    'email': "ana@example.pt"},
+                'shipping': {'address_1': "", 'city': ""},
+                'line_items': [{'sku': 'S', 'quantity': 2,
+                        'subtotal': '20.00', 'total': '18.00'}],
+                'shipping_lines': [{'method_title': "Flat", 'total': '4.00'}],
+                'coupon_lines': [{'code': 'TEN'}],
+                'total': '26.62', 'total_tax': '4.62'})
+        self.assertEqual(order.external_id, '727')
+        self.assertEqual(order.payment_state, 'paid')
+        self.assertEqual(order.billing.street, "Rua 1\n2º")
+        self.assertEqual(order.shipping, order.billing)
+        self.assertEqual(order.shipping_amount, Decimal('4.00'))
+        self.assertEqual(order.coupons, ['TEN'])
+        line, = order.lines
+        self.assertEqual((line.unit_price, line.discount),
+            (Decimal('10.00'), Decimal('2.00')))
+
+    def test_woocommerce_errors_use_its_field_names(self):
+        with self.assertRaises(IntakeError) as cm:
+            to_order('woocommerce', {'id': 1, 'currency': 'EUR',
+                    'billing': {}, 'line_items': [], 'total': '1'})
+        fields = [f for f, _ in cm.exception.errors]
+        self.assertIn('line_items', fields)
+        self.assertIn('billing.email', fields)
+        self.assertIn('billing.city', fields)
+
+    def test_shopify_taxes_included(self):
+        order = to_order('shopify', {
+                'id': 9, 'email': 'jo@example.com', 'currency': 'EUR',
+                'taxes_included': True, 'financial_status': 'paid',
+                'billing_address': {'name': "Jo", 'address1': "Via 2",
+                    'city': "Roma", 'zip': "00100", 'country_code': "IT"},
+                'line_items': [{'sku': 'S', 'quantity': 1, 'price': '12.10',
+                        'tax_lines': [{'price': '2.10'}]}],
+                'shipping_lines': [{'title': "Std", 'price': '6.05',
+                        'tax_lines': [{'price': '1.05'}]}],
+                'customer_locale': 'it-IT',
+                'total_price': '18.15', 'total_tax': '3.15'})
+        self.assertEqual(order.lang, 'it')
+        self.assertEqual(order.payment_state, 'paid')
+        self.assertEqual(order.lines[0].unit_price, Decimal('10.00'))
+        self.assertEqual(order.shipping_amount, Decimal('5.00'))

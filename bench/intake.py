@@ -1,0 +1,249 @@
+"""Benchmark: batched order intake over HTTP against the ordinary path.
+
+    python -m bench.intake [--orders 2000] [--ordinary 60] [--keep]
+
+Uses the database URI of the environment (TRYTOND_DATABASE__URI; the
+Makefile's ``make bench-intake`` points it at PostgreSQL). Builds a small
+demo database with the real builder, then measures in the same run:
+
+1. intake: orders posted in batches of 100 to
+   /<db>/ecom/v1/channels/<id>/orders/batch of a running trytond whose queue
+   is left to workers (``[queue] worker = True``), as in production: the
+   answer comes once each order is validated, reserved, and a confirmed
+   sale;
+2. processing: the queued ``sale.process`` of those sales (shipments and
+   invoices), run in batches of 100 as a trytond-worker would;
+3. ordinary: the same kind of order created the ordinary way with proteus
+   (create + quote + confirm, which processes it).
+
+Prints orders/s of each and the ratios. This is a benchmark, not a test.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from decimal import ROUND_HALF_EVEN, Decimal
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from tests.server import CONFIG, Server, build_demo
+
+ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts')
+BATCH = 100
+CENT = Decimal('0.01')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--database', default='bench_intake')
+    parser.add_argument('--orders', type=int, default=2000)
+    parser.add_argument('--ordinary', type=int, default=60)
+    parser.add_argument('--keep', action='store_true',
+        help="reuse the database of a previous run")
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    env = dict(os.environ, DEMO_PASSWORD='bench-password')
+    if not args.keep:
+        drop(args.database)
+        started = time.monotonic()
+        build_demo(args.database, env, '--products', '60', '--customers',
+            '20', '--orders', '0', '--days', '1', '--live-days', '0')
+        print(f"database built in {time.monotonic() - started:.0f}s")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    saved = os.path.join(ARTIFACTS, f'{args.database}-fixture.json')
+    if not args.keep:
+        with open(saved, 'wb') as f:
+            f.write(subprocess.run([
+                        sys.executable, '-m', 'tests.intake_fixture',
+                        '-c', CONFIG, '-d', args.database], cwd=ROOT,
+                    env=env, check=True, capture_output=True).stdout)
+    with open(saved) as f:
+        fixture = json.load(f)
+
+    from proteus import config as pconfig
+    pconfig.set_trytond(args.database, config_file=CONFIG)
+    products = stock_up(args.database)
+    rng = random.Random(7)
+
+    server = Server(args.database, dict(env, TRYTOND_QUEUE__WORKER='True'),
+        log_path=os.path.join(ARTIFACTS, 'bench-intake-server.log'))
+    try:
+        orders = [make_order(rng, products) for _ in range(args.orders)]
+        intake_s, accepted = run_intake(server, args.database, fixture,
+            orders)
+    finally:
+        server.stop()
+    process_s, processed = run_processing(args.database, accepted)
+    ordinary_s = run_ordinary(rng, products, args.ordinary)
+
+    intake_rate = len(accepted) / intake_s
+    process_rate = processed / process_s
+    end_to_end = len(accepted) / (intake_s + process_s)
+    ordinary_rate = args.ordinary / ordinary_s
+    backend = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://').split(
+        ':')[0]
+    print(f"\nbackend: {backend}; {len(accepted)} orders accepted of "
+        f"{len(orders)}, batches of {BATCH}")
+    rows = [
+        ("intake (HTTP batch: validate, reserve, confirm)", intake_rate),
+        ("processing (shipments + invoices, queued)", process_rate),
+        ("intake + processing, end to end", end_to_end),
+        ("ordinary path (proteus create+quote+confirm+process)",
+            ordinary_rate),
+        ]
+    for label, rate in rows:
+        print(f"  {label:<56} {rate:8.1f} orders/s")
+    print(f"  ratio intake / ordinary:{intake_rate / ordinary_rate:>40.1f}x")
+    print(f"  ratio end to end / ordinary:{end_to_end / ordinary_rate:>36.1f}x")
+    print("targets: intake >= 200 orders/s and >= 20x the ordinary path")
+
+
+def drop(database):
+    uri = os.environ.get('TRYTOND_DATABASE__URI', '')
+    if uri.startswith('postgresql'):
+        import psycopg
+        with psycopg.connect(uri.rstrip('/') + '/postgres',
+                autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    else:
+        path = os.environ.get('TRYTOND_DATABASE__PATH', '')
+        for suffix in ['', '-wal', '-shm']:
+            name = os.path.join(path, database + '.sqlite' + suffix)
+            if os.path.exists(name):
+                os.unlink(name)
+
+
+def stock_up(database):
+    "Plenty of stock for every demo product; return (code, price) pairs"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool(database)
+    with Transaction().start(database, 0) as transaction:
+        Product = pool.get('product.product')
+        Inventory = pool.get('stock.inventory')
+        Location = pool.get('stock.location')
+        company, = pool.get('company.company').search([], limit=1)
+        with transaction.set_context(company=company.id):
+            products = Product.search([('code', 'like', '%-%-%')])
+            storage, = Location.search([('code', '=', 'STO')])
+            inventory, = Inventory.create([{
+                        'location': storage.id, 'company': company.id,
+                        'lines': [('create', [{'product': p.id,
+                                        'quantity': 1e6}
+                                    for p in products])]}])
+            Inventory.confirm([inventory])
+            result = [(p.code, p.template.list_price) for p in products]
+        transaction.commit()
+    return result
+
+
+def make_order(rng, products):
+    lines = [(code, rng.randint(1, 3), price)
+        for code, price in rng.sample(products, rng.randint(1, 3))]
+    untaxed = sum((q * p for _, q, p in lines), Decimal(0)) + Decimal('4.90')
+    tax = (untaxed * Decimal('0.21')).quantize(CENT, ROUND_HALF_EVEN)
+    return {
+        'external_id': uuid.uuid4().hex,
+        'currency': 'EUR',
+        'customer': {'email': f'{uuid.uuid4().hex[:10]}@example.com',
+            'name': "Bench Customer"},
+        'billing_address': {'name': "Bench Customer", 'street': "Main 1",
+            'city': "Madrid", 'postal_code': "28001", 'country': "ES"},
+        'lines': [{'sku': c, 'quantity': q, 'unit_price': str(p)}
+            for c, q, p in lines],
+        'shipping': {'method': "Standard", 'amount': '4.90'},
+        'totals': {'total': str(untaxed + tax), 'tax': str(tax)},
+        }
+
+
+def run_intake(server, database, fixture, orders):
+    url = (f"{server.url}{database}/ecom/v1/channels/{fixture['app']}"
+        "/orders/batch")
+    # Warm up: the first request loads caches in the server.
+    post(url, fixture, [orders[0]])
+    accepted = [orders[0]['external_id']]
+    started = time.monotonic()
+    for i in range(1, len(orders), BATCH):
+        results = post(url, fixture, orders[i:i + BATCH])['results']
+        refused = [r for r in results if r['status'] != 'accepted']
+        if refused:
+            print(f"{len(refused)} not accepted, e.g. {refused[0]}")
+        accepted.extend(r['external_id'] for r in results
+            if r['status'] == 'accepted')
+    return time.monotonic() - started, accepted[1:]
+
+
+def post(url, fixture, orders):
+    request = urllib.request.Request(url, method='POST',
+        data=json.dumps({'orders': orders}).encode(), headers={
+            'Content-Type': 'application/json',
+            'Authorization': f"Bearer {fixture['app_key']}"})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.load(response)
+
+
+def run_processing(database, external_ids):
+    "What trytond-worker does with the queued sale.process tasks"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    pool = Pool(database)
+    with Transaction().start(database, 0, readonly=True):
+        Sale = pool.get('sale.sale')
+        ids = [s.id for s in Sale.search([
+                    ('ecom_external_id', 'in', external_ids),
+                    ('state', '=', 'confirmed')])]
+    # SQLite's parser overflows validating 100 records at once.
+    size = 40 if os.environ.get(
+        'TRYTOND_DATABASE__URI', 'sqlite').startswith('sqlite') else BATCH
+    started = time.monotonic()
+    for i in range(0, len(ids), size):
+        extras = {}
+        while True:
+            with Transaction().start(database, 0, **extras) as transaction:
+                company, = pool.get('company.company').search([], limit=1)
+                try:
+                    with transaction.set_context(company=company.id):
+                        Sale.process(Sale.browse(ids[i:i + size]))
+                except TransactionError as e:
+                    # Sale.process locks its rows: start again with them.
+                    transaction.rollback()
+                    e.fix(extras)
+                    continue
+                transaction.commit()
+                break
+    return time.monotonic() - started, len(ids)
+
+
+def run_ordinary(rng, products, count):
+    from proteus import Model
+    Sale = Model.get('sale.sale')
+    Party = Model.get('party.party')
+    Product = Model.get('product.product')
+    parties = Party.find([('addresses.city', '!=', None)], limit=20)
+    by_code = {p.code: p for p in Product.find(
+            [('code', 'in', [c for c, _ in products])])}
+    started = time.monotonic()
+    for _ in range(count):
+        sale = Sale()
+        sale.party = rng.choice(parties)
+        for code, _ in rng.sample(products, rng.randint(1, 3)):
+            line = sale.lines.new()
+            line.product = by_code[code]
+            line.quantity = rng.randint(1, 3)
+        sale.click('quote')
+        sale.click('confirm')
+        assert sale.state == 'processing', sale.state
+    return time.monotonic() - started
+
+
+if __name__ == '__main__':
+    main()
