@@ -45,6 +45,10 @@ demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite
 	@echo "  E-commerce back office: http://$(TRYTOND_WEB__LISTEN)/#$(DB)"
 	@echo "  login: admin     password: $(DEMO_PASSWORD)   (all menus)"
 	@echo "  also:  manager / staff / accountant, same password"
+	@test ! -f $(TRYTOND_DATABASE__PATH)/$(DB).api-key || { read -r channel key \
+		< $(TRYTOND_DATABASE__PATH)/$(DB).api-key; echo "  order intake API (see README): POST \
+	http://$(TRYTOND_WEB__LISTEN)/$(DB)/ecom/v1/channels/$$channel/orders \
+	with 'Authorization: Bearer $$key'"; }
 	@echo "  Ctrl-C stops the server; 'make demo' again reuses the database."
 	@echo
 	$(VENV)/bin/trytond -c trytond.conf -d $(DB)

@@ -2,9 +2,11 @@
 import colorsys
 import datetime as dt
 import io
+import os
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
+from trytond import config
 from trytond.pool import Pool
 
 from .catalog_data import (
@@ -34,6 +36,7 @@ def build(args, rng, log):
     log(f"{len(countries)} countries with subdivisions")
     shop, channels = create_shop(company, countries)
     leaves, account_category = create_categories()
+    connect_channels(args, [c for c, _ in channels], account_category)
     priced = create_products(args, rng, leaves, account_category, shop)
     products = [p for p, _ in priced]
     log(f"{len(products)} products in {len(leaves)} leaf categories")
@@ -82,6 +85,35 @@ def create_shop(company, countries):
                 'company': company.id,
                 } for code, name, kind, _ in CHANNELS])
     return shop, [(c, share) for c, (*_, share) in zip(channels, CHANNELS)]
+
+
+def connect_channels(args, channels, account_category):
+    """Shipping product, webhook secrets and an API key for the custom
+    channel, written next to the database so that `make demo` can show it"""
+    pool = Pool()
+    Template = pool.get('product.template')
+    Channel = pool.get('ecom.channel')
+    Uom = pool.get('product.uom')
+    unit, = Uom.search([('name', '=', 'Unit')])
+    shipping, = Template.create([{
+                'name': "Shipping", 'code': 'SHIPPING', 'type': 'service',
+                'default_uom': unit.id, 'salable': True, 'sale_uom': unit.id,
+                'list_price': Decimal('4.90'),
+                'account_category': account_category.id,
+                'products': [('create', [{}])],
+                }])
+    Channel.write(channels, {'shipping_product': shipping.products[0].id})
+    for channel in channels:
+        if channel.kind != 'generic':
+            channel.hmac_secret = f'demo-{channel.kind}-secret'
+            channel.save()
+        else:
+            key = channel.set_new_api_key()
+            folder = config.get('database', 'path')
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, f'{args.database}.api-key')
+            with open(path, 'w') as f:
+                f.write(f'{channel.id} {key}\n')
 
 
 def create_categories():

@@ -63,3 +63,16 @@ class Sale(metaclass=PoolMeta):
             for i in s.invoices if i.state in {'draft', 'validated'}]
         if invoices:
             Invoice.post(invoices)
+
+
+class SalePromotion(metaclass=PoolMeta):
+    "With sale_promotion: a storefront order keeps the storefront's prices"
+    __name__ = 'sale.sale'
+
+    def apply_promotion(self):
+        # The customer paid what the storefront priced (its discounts
+        # included); applying the ERP's promotions again would change the
+        # total after the intake checked it against the storefront's.
+        if self.ecom_channel:
+            return
+        super().apply_promotion()
