@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.server import CONFIG, Server, build_demo
+from tests.server import CONFIG, Server, build_demo, drop_database
 
 ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts')
 BATCH = 100
@@ -53,7 +53,7 @@ def main():
     args = parse_args()
     env = dict(os.environ, DEMO_PASSWORD='bench-password')
     if not args.keep:
-        drop(args.database)
+        drop_database(args.database)
         started = time.monotonic()
         build_demo(args.database, env, '--products', '60', '--customers',
             '20', '--orders', '0', '--days', '1', '--live-days', '0')
@@ -105,21 +105,6 @@ def main():
     print(f"  ratio intake / ordinary:{intake_rate / ordinary_rate:>40.1f}x")
     print(f"  ratio end to end / ordinary:{end_to_end / ordinary_rate:>36.1f}x")
     print("targets: intake >= 200 orders/s and >= 20x the ordinary path")
-
-
-def drop(database):
-    uri = os.environ.get('TRYTOND_DATABASE__URI', '')
-    if uri.startswith('postgresql'):
-        import psycopg
-        with psycopg.connect(uri.rstrip('/') + '/postgres',
-                autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-    else:
-        path = os.environ.get('TRYTOND_DATABASE__PATH', '')
-        for suffix in ['', '-wal', '-shm']:
-            name = os.path.join(path, database + '.sqlite' + suffix)
-            if os.path.exists(name):
-                os.unlink(name)
 
 
 def stock_up(database):

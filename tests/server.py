@@ -83,9 +83,16 @@ def build_demo(database, env, *options):
 
 
 def drop_database(database):
+    "Drop a PostgreSQL database or remove a SQLite file, if it exists"
     uri = os.environ.get('TRYTOND_DATABASE__URI', '')
     if uri.startswith('postgresql'):
         import psycopg
         with psycopg.connect(uri.rstrip('/') + '/postgres',
                 autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{database}"')
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    else:
+        path = os.environ.get('TRYTOND_DATABASE__PATH', '')
+        for suffix in ['', '-wal', '-shm']:
+            name = os.path.join(path, database + '.sqlite' + suffix)
+            if os.path.exists(name):
+                os.unlink(name)

@@ -53,40 +53,27 @@ def openapi(request):
         return Response(f.read(), content_type='application/json')
 
 
-@app.route(
-    '/<database_name>/ecom/v1/channels/<int:channel_id>/orders',
-    methods={'POST'})
-@with_pool
-@set_max_request_size(MAX_BODY)
-def generic_order(request, pool, channel_id):
-    return receive(request, pool, channel_id, 'generic')
+RECEIVERS = [
+    # path under /<db>/ecom/v1/channels/<id>/, format, batch, body limit
+    ('orders', 'generic', False, MAX_BODY),
+    ('orders/batch', 'generic', True, MAX_BATCH_BODY),
+    ('woocommerce', 'woocommerce', False, MAX_BODY),
+    ('shopify', 'shopify', False, MAX_BODY),
+    ]
 
 
-@app.route(
-    '/<database_name>/ecom/v1/channels/<int:channel_id>/orders/batch',
-    methods={'POST'})
-@with_pool
-@set_max_request_size(MAX_BATCH_BODY)
-def generic_batch(request, pool, channel_id):
-    return receive(request, pool, channel_id, 'generic', batch=True)
+def _receiver(kind, batch, max_size):
+    @set_max_request_size(max_size)
+    def receiver(request, pool, channel_id):
+        return receive(request, pool, channel_id, kind, batch=batch)
+    receiver.__name__ = f'ecom_{kind}_{"batch" if batch else "order"}'
+    return with_pool(receiver)
 
 
-@app.route(
-    '/<database_name>/ecom/v1/channels/<int:channel_id>/woocommerce',
-    methods={'POST'})
-@with_pool
-@set_max_request_size(MAX_BODY)
-def woocommerce_order(request, pool, channel_id):
-    return receive(request, pool, channel_id, 'woocommerce')
-
-
-@app.route(
-    '/<database_name>/ecom/v1/channels/<int:channel_id>/shopify',
-    methods={'POST'})
-@with_pool
-@set_max_request_size(MAX_BODY)
-def shopify_order(request, pool, channel_id):
-    return receive(request, pool, channel_id, 'shopify')
+for _path, _kind, _batch, _size in RECEIVERS:
+    app.route(
+        f'/<database_name>/ecom/v1/channels/<int:channel_id>/{_path}',
+        methods={'POST'})(_receiver(_kind, _batch, _size))
 
 
 class _Refused(Exception):

@@ -13,6 +13,7 @@ from trytond.modules.ecom_orders.intake_format import (
 from trytond.modules.ecom_orders.webhooks import to_order
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 def _shop():
@@ -35,6 +36,13 @@ def _channel(shop, code='web'):
 class EcomOrdersTestCase(CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce orders module"
     module = 'ecom_orders'
+
+    @property
+    def _skip_company_rule(self):
+        # The intake log's rule is "company in the user's companies OR no
+        # company": a delivery to an unknown channel has no company and
+        # must still be visible (test_intake_log_company_rule).
+        return super()._skip_company_rule | {('ecom.intake.log', 'company')}
 
     @with_transaction()
     def test_channel_defaults_and_unique_code(self):
@@ -122,6 +130,37 @@ class EcomOrdersTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertFalse(channel.check_signature(body, sign('other', body)))
             self.assertFalse(channel.check_signature(body, None))
             self.assertFalse(channel.check_signature(body, ''))
+
+    @with_transaction()
+    def test_intake_log_company_rule(self):
+        "Logs are limited to the user's companies, plus unknown channels"
+        pool = Pool()
+        Log = pool.get('ecom.intake.log')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            channel = _channel(_shop())
+            other = create_company(name="Other")
+            Log.create([
+                    {'company': company.id, 'channel': channel.id,
+                        'kind': 'generic', 'status': 'accepted'},
+                    {'company': other.id, 'kind': 'generic',
+                        'status': 'rejected'},
+                    {'company': None, 'kind': 'shopify',
+                        'status': 'rejected'},
+                    ])
+            clerks = pool.get('ir.model.data').get_id(
+                'ecom_base', 'group_ecom_user')
+            user, = User.create([{'login': 'clerk',
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'groups': [('add', [clerks])]}])
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                companies = [
+                    l.company.id if l.company else None
+                    for l in Log.search([])]
+                self.assertCountEqual(companies, [company.id, None])
 
 
 del ModuleTestCase
