@@ -2,6 +2,7 @@ from trytond.model import ModelView, Unique, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 
 class Sale(metaclass=PoolMeta):
@@ -49,6 +50,14 @@ class Sale(metaclass=PoolMeta):
                 'ecom_hold_reason']:
             default.setdefault(name, None)
         return super().copy(sales, default=default)
+
+    @classmethod
+    def store_cache(cls, sales):
+        # The intake computed the amounts from the same lines moments
+        # before (Sale.on_change_lines) and filled the caches in.
+        if Transaction().context.get('ecom_amounts_cached'):
+            sales = [s for s in sales if s.total_amount_cache is None]
+        super().store_cache(sales)
 
     @classmethod
     @ModelView.button
