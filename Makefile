@@ -17,7 +17,7 @@ export TRYTOND_WEB__ROOT ?= $(ROOT)/var/sao/package
 export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
-.PHONY: demo install test test-postgresql lint browser clean
+.PHONY: demo install test test-postgresql bench-intake lint browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
 
@@ -69,6 +69,10 @@ test: install browser lint
 PG_URI ?= postgresql://tryton:tryton@127.0.0.1:5432/
 test-postgresql: install browser
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) tests/run.py
+
+# Benchmarks (figures, not tests), on PostgreSQL like production.
+bench-intake: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.intake $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice

@@ -131,7 +131,8 @@ def _receive(request, pool, channel_id, kind, batch):
             intake = Intake(channel)
             with Transaction().set_context(ctx):
                 goods = intake.prepare(items)
-                missing = (pool.get('ecom.stock.lock').missing(intake.warehouse_id, goods)
+                StockLock = pool.get('ecom.stock.lock')
+                missing = (StockLock.missing(intake.warehouse_id, goods)
                     if goods else None)
     except _Refused as refused:
         result = Result(external_id=None, payload=refused.payload or (
