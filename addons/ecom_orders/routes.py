@@ -19,8 +19,9 @@ from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .intake import Intake, Result, new_items
+from .intake import Intake
 from .intake_format import IntakeError, decode
+from .intake_result import Result, new_items
 from .stock import is_retryable
 from .webhooks import to_order
 
