@@ -39,8 +39,18 @@ $(ROOT)/var/sao/.installed: package.json
 $(TRYTOND_DATABASE__PATH)/$(DB).sqlite: | $(VENV)/.installed
 	$(PY) -m demo.build_demo -c trytond.conf -d $(DB) $(DEMO_ARGS) \
 		|| { rm -rf $@ $(TRYTOND_DATABASE__PATH)/$(DB); exit 1; }
+	touch $(TRYTOND_DATABASE__PATH)/$(DB).updated
 
-demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite
+# A demo database older than the module code is updated in place.
+MODULE_FILES := $(wildcard addons/*/*.py addons/*/*.xml addons/*/*.json \
+	addons/*/view/*.xml addons/*/tryton.cfg)
+$(TRYTOND_DATABASE__PATH)/$(DB).updated: $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
+		$(MODULE_FILES)
+	$(VENV)/bin/trytond-admin -c trytond.conf -d $(DB) --all
+	touch $@
+
+demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
+		$(TRYTOND_DATABASE__PATH)/$(DB).updated
 	@echo
 	@echo "  E-commerce back office: http://$(TRYTOND_WEB__LISTEN)/#$(DB)"
 	@echo "  login: admin     password: $(DEMO_PASSWORD)   (all menus)"
