@@ -248,7 +248,7 @@ def parse_order(data):
 
 def net_unit_price(line, digits=4):
     "Unit price after the line's discount, rounded to the price digits"
-    if not line.discount:
-        return line.unit_price
-    price = (line.quantity * line.unit_price - line.discount) / line.quantity
+    price = line.unit_price
+    if line.discount:
+        price = (line.quantity * price - line.discount) / line.quantity
     return price.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)

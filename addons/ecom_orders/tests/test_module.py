@@ -6,6 +6,7 @@ from trytond.modules.company.tests import CompanyTestMixin, create_company, set_
 from trytond.modules.ecom_orders.channel_auth import sign
 from trytond.modules.ecom_orders.intake_format import (
     IntakeError,
+    Line,
     decode,
     net_unit_price,
     parse_order,
@@ -191,6 +192,17 @@ class IntakeFormatTestCase(unittest.TestCase):
         self.assertEqual(order.payment_state, 'pending')
         line, = order.lines
         self.assertEqual(net_unit_price(line), Decimal('9.6667'))
+
+    def test_net_unit_price_always_has_price_digits(self):
+        "Prices are stored with 4 decimals on every backend"
+        for unit_price, quantity, discount, expected in [
+                ('5.00', 1, 0, '5.0000'),
+                (Decimal(10) / 3, 3, 0, '3.3333'),
+                ('10.00', 3, '1.00', '9.6667'),
+                ]:
+            line = Line('X', Decimal(quantity), Decimal(unit_price),
+                Decimal(discount))
+            self.assertEqual(str(net_unit_price(line)), expected)
 
     def test_json_numbers_are_decimal(self):
         data = decode(b'{"a": 0.1, "b": 2}')
