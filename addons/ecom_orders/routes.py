@@ -237,8 +237,11 @@ def _run(pool, ctx, intake, items, goods, kind, request, start):
     pending = Intake.pending(items)
     deadline = time.monotonic() + RETRY_SECONDS
     attempt = 0
+    written = {}  # item -> sale numbers an earlier attempt of ours wrote
     while True:
         for item in pending:
+            if item.result.number:
+                written.setdefault(id(item), set()).add(item.result.number)
             item.result = Result(
                 external_id=item.order.external_id, status='pending',
                 http_status=0, payload=item.result.payload)
@@ -249,8 +252,17 @@ def _run(pool, ctx, intake, items, goods, kind, request, start):
             try:
                 if pending:
                     intake.run(items, goods)
+                # An attempt that failed while committing may have been
+                # committed all the same: its sales are ours, not duplicates,
+                # and they are logged already.
+                ours = [i for i in pending if i.result.status == 'duplicate'
+                    and i.result.number in written.get(id(i), ())]
+                for item in ours:
+                    item.result.status, item.result.http_status = (
+                        'accepted', 201)
                 _write_log(pool, intake.channel_id, kind,
-                    [i.result for i in items], request, start)
+                    [i.result for i in items if i not in ours], request,
+                    start)
                 transaction.commit()
             except Exception as e:  # noqa: BLE001 (re-raised below if unknown)
                 transaction.rollback()
@@ -262,7 +274,7 @@ def _run(pool, ctx, intake, items, goods, kind, request, start):
             return
         if is_retryable(failure) and time.monotonic() < deadline:
             attempt += 1
-            logger.debug("intake retry %d: %s", attempt, failure)
+            logger.info("intake retry %d: %r", attempt, failure)
             time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
             continue
         if isinstance(failure, UserError) and len(pending) > 1:
