@@ -59,8 +59,10 @@ class IntakeHTTPTest(unittest.TestCase):
             check=True, capture_output=True)
         cls.fx = json.loads(fixture.stdout)
         os.makedirs(ARTIFACTS, exist_ok=True)
+        backend = os.environ.get(
+            'TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
         cls.server = Server(cls.database, cls.env,
-            log_path=os.path.join(ARTIFACTS, 'intake-server.log'))
+            log_path=os.path.join(ARTIFACTS, f'intake-server-{backend}.log'))
         cls.session = cls.server.login('admin', PASSWORD)
 
     @classmethod

@@ -240,7 +240,7 @@ def _run(pool, ctx, intake, items, goods, kind, request, start):
     written = {}  # item -> sale numbers an earlier attempt of ours wrote
     while True:
         for item in pending:
-            if item.result.number:
+            if item.result.status in {'accepted', 'on_hold'}:
                 written.setdefault(id(item), set()).add(item.result.number)
             item.result = Result(
                 external_id=item.order.external_id, status='pending',
