@@ -41,6 +41,11 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
             ], "Invoice Posting", required=True,
         help="Post the customer invoice as soon as the storefront reports "
         "the order paid, or leave it in draft for accounting.")
+    preparation_days = fields.Integer(
+        "Ship Within (Days)", required=True,
+        domain=[('preparation_days', '>=', 0)],
+        help="The service level: days from the order to the shipment. "
+        "An order shipped later counts as late in the reports.")
     sales = fields.One2Many('sale.sale', 'ecom_channel', "Orders", readonly=True)
 
     @classmethod
@@ -68,6 +73,10 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
     @staticmethod
     def default_invoice_policy():
         return 'paid'
+
+    @staticmethod
+    def default_preparation_days():
+        return 2
 
     @fields.depends('shop')
     def on_change_with_warehouse(self, name=None):

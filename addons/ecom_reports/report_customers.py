@@ -1,0 +1,162 @@
+"""RFM: customers scored 1-5 on recency, frequency and monetary value
+(quintiles of the company's customers) and the segments they fall in.
+
+The scores are computed over every customer's lifetime as of the last
+refresh; the date, shop and currency filters do not apply (a customer buys
+through several shops and currencies). Segments, first rule that matches:
+
+==============  ===========================
+Champions       R >= 4 and F >= 4
+Loyal           R >= 3 and F >= 3
+New             R >= 4 (few orders)
+Need Attention  R = 3 (few orders)
+At Risk         F >= 3 (not recent)
+Lost            otherwise
+==============  ===========================
+"""
+from sql import Window
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Case
+from sql.functions import Ntile
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .report_base import ReportMixin, monetary, ratio
+
+SEGMENTS = [
+    ('champions', "Champions"),
+    ('loyal', "Loyal"),
+    ('new', "New"),
+    ('need_attention', "Need Attention"),
+    ('at_risk', "At Risk"),
+    ('lost', "Lost"),
+    ]
+
+
+def segment_case(r, f, values):
+    "CASE over the scores giving values[i] for the i-th segment"
+    return Case(
+        ((r >= 4) & (f >= 4), values[0]),
+        ((r >= 3) & (f >= 3), values[1]),
+        (r >= 4, values[2]),
+        (r >= 3, values[3]),
+        (f >= 3, values[4]),
+        else_=values[5])
+
+
+def scored():
+    "Per customer summary with its R, F and M quintiles"
+    pool = Pool()
+    Summary = pool.get('ecom.report.summary.customer')
+    summary = Summary.__table__()
+    company = Transaction().context.get('company') or -1
+
+    def tile(column):
+        return Ntile(5, window=Window(
+                [], order_by=[column.asc, summary.party.asc]))
+    return summary.select(
+        summary.id, summary.party, summary.first_date, summary.last_date,
+        summary.orders, summary.revenue,
+        tile(summary.last_date).as_('r'),
+        tile(summary.orders).as_('f'),
+        tile(summary.revenue).as_('m'),
+        where=summary.company == company)
+
+
+class Customer(ReportMixin, ModelSQL, ModelView):
+    "A customer's lifetime figures and RFM scores"
+    __name__ = 'ecom.report.customer'
+    __string__ = "Customers (RFM)"
+
+    party = fields.Many2One('party.party', "Customer")
+    first_date = fields.Date("First Order")
+    last_date = fields.Date("Last Order")
+    orders = fields.Integer("Orders")
+    revenue = monetary("Net Sales")
+    recency = fields.Integer("R", help="Recency score, 5 = most recent.")
+    frequency = fields.Integer("F", help="Frequency score, 5 = most orders.")
+    monetary_score = fields.Integer(
+        "M", help="Monetary score, 5 = biggest spender.")
+    segment = fields.Selection(SEGMENTS, "Segment")
+    days_since = fields.Function(
+        fields.Integer("Days Since Last Order"), 'get_days_since')
+    average_order = fields.Function(
+        monetary("Average Order Value"), 'get_average_order')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('revenue', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        rows = scored()
+        return rows.select(
+            rows.id, rows.party, rows.first_date, rows.last_date,
+            rows.orders, cls.revenue.sql_cast(rows.revenue).as_('revenue'),
+            rows.r.as_('recency'), rows.f.as_('frequency'),
+            rows.m.as_('monetary_score'),
+            segment_case(rows.r, rows.f, [s for s, _ in SEGMENTS]).as_(
+                'segment'),
+            *cls._constant_columns())
+
+    def get_days_since(self, name):
+        Date = Pool().get('ir.date')
+        if self.last_date:
+            return (Date.today() - self.last_date).days
+
+    def get_average_order(self, name):
+        if self.orders:
+            return self.currency.round(ratio(self.revenue, self.orders, 6))
+
+
+class Segment(ReportMixin, ModelSQL, ModelView):
+    "Customers, orders and sales per RFM segment"
+    __name__ = 'ecom.report.customer.segment'
+    __string__ = "Customer Segments"
+
+    segment = fields.Selection(SEGMENTS, "Segment")
+    customers = fields.Integer("Customers")
+    orders = fields.Integer("Orders")
+    revenue = monetary("Net Sales")
+    frequency = fields.Function(fields.Float(
+            "Orders per Customer", digits=(16, 2)), 'get_figures')
+    average_order = fields.Function(
+        monetary("Average Order Value"), 'get_figures')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        scores = scored()
+        rows = scores.select(
+            scores.id, scores.orders, scores.revenue,
+            segment_case(scores.r, scores.f, [s for s, _ in SEGMENTS]).as_(
+                'segment'),
+            segment_case(scores.r, scores.f, list(range(1, 7))).as_(
+                'number'))
+        return rows.select(
+            Min(rows.number).as_('id'),
+            rows.segment,
+            Count(rows.id).as_('customers'),
+            cls.orders.sql_cast(Sum(rows.orders)).as_('orders'),
+            cls.revenue.sql_cast(Sum(rows.revenue)).as_('revenue'),
+            *cls._constant_columns(),
+            group_by=[rows.segment])
+
+    @classmethod
+    def get_figures(cls, segments, names):
+        result = {n: {} for n in names}
+        for s in segments:
+            if 'frequency' in names:
+                result['frequency'][s.id] = float(
+                    ratio(s.orders, s.customers, 2))
+            if 'average_order' in names:
+                result['average_order'][s.id] = (
+                    s.currency.round(ratio(s.revenue, s.orders, 6))
+                    if s.orders else None)
+        return result

@@ -1,0 +1,202 @@
+"""Reports over the whole range, one row per product, category, region or
+promotion, read from the month and day grains."""
+from sql.aggregate import Min, Sum
+from sql.conditionals import Coalesce
+from sql.functions import Round
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .report_base import (
+    ReportMixin,
+    company_currency,
+    context_dates,
+    filters,
+    grains,
+    monetary,
+    ratio,
+)
+
+
+class DimensionMixin(ReportMixin):
+    "Sum the summary's measures per dimension over the context range"
+    __slots__ = ()
+    _summary = None
+    _top = False
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('revenue', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def _from(cls, tables):
+        return tables['summary']
+
+    @classmethod
+    def _keys(cls, tables):
+        "[(name, column)] grouped on; the first one is the row id"
+        raise NotImplementedError
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Summary = pool.get(cls._summary)
+        summary = Summary.__table__()
+        tables = {'summary': summary}
+        from_item = cls._from(tables)
+        keys = cls._keys(tables)
+        from_date, to_date = context_dates()
+        _, digits = company_currency()
+        columns = []
+        for name in Summary._measures():
+            if name not in cls._fields:
+                continue
+            column = Sum(getattr(summary, name))
+            field = cls._fields[name]
+            if isinstance(field, fields.Numeric):
+                column = Round(Coalesce(column, 0), digits)
+            columns.append(field.sql_cast(column).as_(name))
+        id_name, id_column = keys[0]
+        order_by, limit = [], None
+        if cls._top:
+            order_by = [Sum(summary.revenue).desc, id_column]
+            limit = Transaction().context.get('limit') or 20
+        return from_item.select(
+            (Min(summary.id) if id_name is None else id_column).as_('id'),
+            *[c.as_(n) for n, c in keys if n],
+            *cls._constant_columns(),
+            *columns,
+            where=filters(summary) & grains(summary, from_date, to_date),
+            group_by=[c for _, c in keys],
+            order_by=order_by, limit=limit)
+
+
+class Product(DimensionMixin, ModelSQL, ModelView):
+    "Best-selling products of the range, with margin and returns"
+    __name__ = 'ecom.report.product'
+    __string__ = "Top Products"
+    _summary = 'ecom.report.summary.product'
+    _top = True
+
+    product = fields.Many2One('product.product', "Product")
+    orders = fields.Integer("Orders")
+    quantity = fields.Float("Net Units")
+    sold_quantity = fields.Float("Units Sold")
+    returned_quantity = fields.Float("Units Returned")
+    revenue = monetary("Net Sales")
+    returns = monetary("Returns")
+    cost = monetary("Cost")
+    margin = fields.Function(monetary("Margin"), 'get_figures')
+    margin_rate = fields.Function(
+        fields.Float("Margin (%)", digits=(16, 4)), 'get_figures')
+    return_rate = fields.Function(fields.Float(
+            "Return Rate (%)", digits=(16, 4),
+            help="Units returned over units sold."), 'get_figures')
+
+    @classmethod
+    def _keys(cls, tables):
+        summary = tables['summary']
+        return [('product', summary.product)]
+
+    @classmethod
+    def get_figures(cls, reports, names):
+        return margin_figures(reports, names)
+
+
+def margin_figures(reports, names):
+    result = {n: {} for n in names}
+    for r in reports:
+        cost = getattr(r, 'cost', None)
+        margin = r.revenue - cost if cost is not None else None
+        figures = {
+            'margin': margin,
+            'margin_rate': (
+                float(ratio(margin, r.revenue)) if r.revenue and cost
+                else None),
+            'return_rate': (
+                float(ratio(r.returned_quantity, r.sold_quantity))
+                if getattr(r, 'sold_quantity', None) else None),
+            }
+        for name in names:
+            result[name][r.id] = figures[name]
+    return result
+
+
+class Category(DimensionMixin, ModelSQL, ModelView):
+    "Sales of the range per product category (a product counts in each)"
+    __name__ = 'ecom.report.category'
+    __string__ = "Top Categories"
+    _summary = 'ecom.report.summary.product'
+    _top = True
+
+    category = fields.Many2One('product.category', "Category")
+    quantity = fields.Float("Net Units")
+    sold_quantity = fields.Float("Units Sold")
+    returned_quantity = fields.Float("Units Returned")
+    revenue = monetary("Net Sales")
+    cost = monetary("Cost")
+    margin = fields.Function(monetary("Margin"), 'get_figures')
+    margin_rate = fields.Function(
+        fields.Float("Margin (%)", digits=(16, 4)), 'get_figures')
+    return_rate = fields.Function(
+        fields.Float("Return Rate (%)", digits=(16, 4)), 'get_figures')
+
+    @classmethod
+    def _from(cls, tables):
+        pool = Pool()
+        Product = pool.get('product.product')
+        TemplateCategory = pool.get('product.template-product.category')
+        product = tables['product'] = Product.__table__()
+        category = tables['category'] = TemplateCategory.__table__()
+        summary = tables['summary']
+        return summary.join(
+            product, condition=product.id == summary.product).join(
+            category, condition=category.template == product.template)
+
+    @classmethod
+    def _keys(cls, tables):
+        return [('category', tables['category'].category)]
+
+    @classmethod
+    def get_figures(cls, reports, names):
+        return margin_figures(reports, names)
+
+
+class Region(DimensionMixin, ModelSQL, ModelView):
+    "Orders and sales of the range per shipping country and subdivision"
+    __name__ = 'ecom.report.region'
+    __string__ = "Sales by Region"
+    _summary = 'ecom.report.summary.region'
+
+    country = fields.Many2One('country.country', "Country")
+    subdivision = fields.Many2One('country.subdivision', "Subdivision")
+    orders = fields.Integer("Orders")
+    revenue = monetary("Net Sales")
+
+    @classmethod
+    def _keys(cls, tables):
+        summary = tables['summary']
+        return [
+            (None, summary.country), ('country', summary.country),
+            ('subdivision', summary.subdivision)]
+
+    def get_rec_name(self, name):
+        names = [r.rec_name for r in [self.country, self.subdivision] if r]
+        return ' / '.join(names) or '?'
+
+
+class Promotion(DimensionMixin, ModelSQL, ModelView):
+    "Uses, discount given and revenue of the orders per promotion"
+    __name__ = 'ecom.report.promotion'
+    __string__ = "Promotions"
+    _summary = 'ecom.report.summary.promotion'
+
+    promotion = fields.Many2One('sale.promotion', "Promotion")
+    orders = fields.Integer("Orders", help="Orders the promotion applied to.")
+    discount = monetary("Discount Given")
+    revenue = monetary("Net Sales of the Orders")
+
+    @classmethod
+    def _keys(cls, tables):
+        return [('promotion', tables['summary'].promotion)]
