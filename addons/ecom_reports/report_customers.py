@@ -20,6 +20,7 @@ from sql.conditionals import Case
 from sql.functions import Ntile
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .report_base import ReportMixin, monetary, ratio
@@ -69,7 +70,8 @@ class Customer(ReportMixin, ModelSQL, ModelView):
     __name__ = 'ecom.report.customer'
     __string__ = "Customers (RFM)"
 
-    party = fields.Many2One('party.party', "Customer")
+    party = fields.Many2One('party.party', "Customer",
+        context={'company': Eval('company', -1)}, depends={'company'})
     first_date = fields.Date("First Order")
     last_date = fields.Date("Last Order")
     orders = fields.Integer("Orders")

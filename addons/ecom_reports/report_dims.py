@@ -5,6 +5,7 @@ from sql.conditionals import Coalesce
 from sql.functions import Round
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .report_base import (
@@ -79,7 +80,9 @@ class Product(DimensionMixin, ModelSQL, ModelView):
     _summary = 'ecom.report.summary.product'
     _top = True
 
-    product = fields.Many2One('product.product', "Product")
+    product = fields.Many2One(
+        'product.product', "Product",
+        context={'company': Eval('company', -1)}, depends={'company'})
     orders = fields.Integer("Orders")
     quantity = fields.Float("Net Units")
     sold_quantity = fields.Float("Units Sold")
@@ -130,7 +133,8 @@ class Category(DimensionMixin, ModelSQL, ModelView):
     _summary = 'ecom.report.summary.product'
     _top = True
 
-    category = fields.Many2One('product.category', "Category")
+    category = fields.Many2One('product.category', "Category",
+        context={'company': Eval('company', -1)}, depends={'company'})
     quantity = fields.Float("Net Units")
     sold_quantity = fields.Float("Units Sold")
     returned_quantity = fields.Float("Units Returned")

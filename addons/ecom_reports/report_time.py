@@ -31,7 +31,7 @@ class TimeSeriesMixin(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('date', 'ASC')]
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def _sums(cls):

@@ -8,6 +8,7 @@ partial months at either end. The tables are rebuilt day by day by
 and done sales.
 """
 from trytond.model import Index, ModelSQL, fields
+from trytond.pyson import Eval
 
 GRAINS = [('D', "Day"), ('M', "Month")]
 
@@ -92,7 +93,9 @@ class ProductSummary(SummaryMixin, ModelSQL):
     __name__ = 'ecom.report.summary.product'
     __string__ = "Product Sales Summary"
     _dimension_names = ('product',)
-    product = fields.Many2One('product.product', "Product", required=True)
+    product = fields.Many2One(
+        'product.product', "Product", required=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
     orders = fields.Integer("Orders")
     quantity = fields.Float("Quantity")
     sold_quantity = fields.Float("Sold Quantity")
@@ -140,7 +143,8 @@ class CustomerSummary(ModelSQL):
     __name__ = 'ecom.report.summary.customer'
     __string__ = "Customer Summary"
     company = fields.Many2One('company.company', "Company", required=True)
-    party = fields.Many2One('party.party', "Customer", required=True)
+    party = fields.Many2One('party.party', "Customer", required=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
     first_date = fields.Date("First Order")
     last_date = fields.Date("Last Order")
     orders = fields.Integer("Orders")
