@@ -173,6 +173,10 @@ def fill(args, pool, extras):
             rng = history.make_rng(args.seed)
             shop = catalog.build(args, rng, log)
             history.build(args, rng, shop, log)
+            log("report figures")
+            Company = pool.get('company.company')
+            pool.get('ecom.report.refresh').refresh(
+                Company.search([]), full=True)
         transaction.commit()
 
 
