@@ -17,7 +17,8 @@ export TRYTOND_WEB__ROOT ?= $(ROOT)/var/sao/package
 export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
-.PHONY: demo install test test-postgresql bench-intake lint browser clean
+.PHONY: demo install test test-postgresql bench-intake bench-reports lint \
+	browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
 
@@ -83,6 +84,8 @@ test-postgresql: install browser
 # Benchmarks (figures, not tests), on PostgreSQL like production.
 bench-intake: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.intake $(BENCH_ARGS)
+bench-reports: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.reports $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice
