@@ -83,6 +83,7 @@ def main():
                 f"{time.monotonic() - started:.1f} s")
         count, = run("SELECT COUNT(*) FROM sale_line").fetchone()
         print(f"sale lines in the database: {count:,}")
+        incremental(pool, company)
         measure(pool, company, args)
 
 
@@ -105,8 +106,10 @@ def generate(company, args):
     channels = [c for c, in run(
             "SELECT id FROM ecom_channel WHERE company = %s",
             (company.id,)).fetchall()]
-    countries = [c for c, in run(
-            "SELECT id FROM country_country").fetchall()] or [None]
+    regions = run(
+        "SELECT DISTINCT country, subdivision FROM party_address "
+        "WHERE subdivision IS NOT NULL").fetchall() or [(None, None)]
+    promotions = create_promotions(company)
     unit, = run("SELECT id FROM product_uom WHERE symbol = 'u'").fetchone()
     first_party, = run(
         "SELECT COALESCE(MAX(id), 0) + 1 FROM party_party").fetchone()
@@ -115,10 +118,12 @@ def generate(company, args):
         "0, NOW() FROM generate_series(1, %s) g", (args.customers,))
     first_address, = run(
         "SELECT COALESCE(MAX(id), 0) + 1 FROM party_address").fetchone()
-    run("INSERT INTO party_address (party, country, active, create_uid, "
-        "create_date) SELECT id, (%s::int[])[1 + id %% %s], true, 0, NOW() "
+    run("INSERT INTO party_address (party, country, subdivision, active, "
+        "create_uid, create_date) SELECT id, (%s::int[])[1 + id %% %s], "
+        "(%s::int[])[1 + id %% %s], true, 0, NOW() "
         "FROM party_party WHERE id >= %s ORDER BY id",
-        (countries, len(countries), first_party))
+        ([c for c, _ in regions], len(regions),
+            [s for _, s in regions], len(regions), first_party))
     first_sale, = run(
         "SELECT COALESCE(MAX(id), 0) + 1 FROM sale_sale").fetchone()
     run("INSERT INTO sale_sale (company, currency, party, state, "
@@ -139,7 +144,38 @@ def generate(company, args):
         "round((5 + random() * 95)::numeric, 2), 0, NOW() "
         "FROM sale_sale s, generate_series(1, 3) n WHERE s.id >= %s",
         (products, len(products), unit, first_sale))
+    # One line in ten had a promotion: 20% off its original price.
+    run("UPDATE sale_line SET original_unit_price = unit_price, "
+        "unit_price = round(unit_price * 0.8, 2), "
+        "promotion = (%s::int[])[1 + id %% %s] "
+        "WHERE sale >= %s AND id %% 10 = 0",
+        (promotions, len(promotions), first_sale))
     run("ANALYZE")
+
+
+def create_promotions(company, count=20):
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Promotion = Pool().get('sale.promotion')
+    with Transaction().set_context(company=company.id):
+        return [p.id for p in Promotion.create([{
+                        'name': f"Bench promotion {i}", 'company': company.id,
+                        'formula': 'unit_price * 0.8'}
+                    for i in range(count)])]
+
+
+def incremental(pool, company):
+    "Refresh after one more day of orders (today's sales written again)"
+    from trytond.transaction import Transaction
+    Refresh = pool.get('ecom.report.refresh')
+    run("UPDATE sale_sale SET write_date = NOW() "
+        "WHERE sale_date = CURRENT_DATE")
+    started = time.monotonic()
+    Refresh.refresh([company])
+    Transaction().commit()
+    state, = Refresh.search([('company', '=', company.id)])
+    print(f"incremental refresh ({state.days} days changed): "
+        f"{time.monotonic() - started:.2f} s")
 
 
 def timed(function, repeat):

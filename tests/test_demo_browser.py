@@ -79,6 +79,50 @@ class DemoBrowserTest(unittest.TestCase):
         print(f"\n  small demo built in {self.build_seconds:.0f}s",
             file=sys.stderr)
 
+    def test_report_figures_match_the_orders(self):
+        "Staff read the reports over RPC; their orders are the counted sales"
+        session = self.server.login('staff', PASSWORD)
+        company = self.server.rpc(
+            'model.res.user.get_preferences', True, {},
+            session=session)['company']
+        today = self.server.rpc('model.ir.date.today', {}, session=session)
+        start = {'__class__': 'date', 'year': 2000, 'month': 1, 'day': 1}
+        context = {'company': company, 'from_date': start, 'to_date': today,
+            'period': 'year'}
+        rows = self.server.rpc('model.ecom.report.sales.search_read', [],
+            0, None, None, ['orders', 'revenue'], context, session=session)
+        counted = self.count(session, 'sale.sale', [
+                ('state', 'in', ['confirmed', 'processing', 'done']),
+                ('sale_date', '<=', today)])
+        self.assertGreater(counted, 0)
+        self.assertEqual(sum(r['orders'] for r in rows), counted)
+        segments = self.server.rpc(
+            'model.ecom.report.customer.segment.search_read', [], 0, None,
+            None, ['customers'], {'company': company}, session=session)
+        self.assertEqual(
+            sum(s['customers'] for s in segments),
+            self.server.rpc('model.ecom.report.customer.search_count', [],
+                {'company': company}, session=session))
+        self.assertGreater(len(segments), 1)
+
+    def test_report_export_command(self):
+        "The command line writes a report with its chart to XLSX"
+        import subprocess
+        import zipfile
+
+        import openpyxl
+        path = os.path.join(self.tmp, 'products.xlsx')
+        subprocess.run([sys.executable, '-m',
+                'trytond.modules.ecom_reports.cli', '-c',
+                os.path.join(ROOT, 'trytond.conf'), '-d', self.database,
+                'export', 'product', '--from', '2000-01-01', '-o', path],
+            env=self.env, check=True, capture_output=True, timeout=300)
+        self.assertIn('xl/charts/chart1.xml', zipfile.ZipFile(path).namelist())
+        rows = list(openpyxl.load_workbook(path).active.values)
+        header = [r[0] for r in rows].index('Product')
+        self.assertEqual(rows[header][1], 'Orders')
+        self.assertGreater(len(rows) - header, 3)
+
     def test_staff_logins(self):
         "Manager, staff and accountant can log in with the demo password"
         for login in ['manager', 'staff', 'accountant']:

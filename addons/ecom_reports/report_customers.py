@@ -1,9 +1,9 @@
 """RFM: customers scored 1-5 on recency, frequency and monetary value
 (quintiles of the company's customers) and the segments they fall in.
 
-The scores are computed over every customer's lifetime as of the last
-refresh; the date, shop and currency filters do not apply (a customer buys
-through several shops and currencies). Segments, first rule that matches:
+The scores are computed at each refresh (summary_sql.SCORES) over every
+customer's lifetime; the date, shop and currency filters do not apply (a
+customer buys through several shops and currencies). Segments, first rule that matches:
 
 ==============  ===========================
 Champions       R >= 4 and F >= 4
@@ -14,55 +14,22 @@ At Risk         F >= 3 (not recent)
 Lost            otherwise
 ==============  ===========================
 """
-from sql import Window
 from sql.aggregate import Count, Min, Sum
-from sql.conditionals import Case
-from sql.functions import Ntile
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .report_base import ReportMixin, monetary, ratio
-
-SEGMENTS = [
-    ('champions', "Champions"),
-    ('loyal', "Loyal"),
-    ('new', "New"),
-    ('need_attention', "Need Attention"),
-    ('at_risk', "At Risk"),
-    ('lost', "Lost"),
-    ]
+from .summary import SEGMENTS
 
 
-def segment_case(r, f, values):
-    "CASE over the scores giving values[i] for the i-th segment"
-    return Case(
-        ((r >= 4) & (f >= 4), values[0]),
-        ((r >= 3) & (f >= 3), values[1]),
-        (r >= 4, values[2]),
-        (r >= 3, values[3]),
-        (f >= 3, values[4]),
-        else_=values[5])
-
-
-def scored():
-    "Per customer summary with its R, F and M quintiles"
-    pool = Pool()
-    Summary = pool.get('ecom.report.summary.customer')
+def customers():
+    "The company's customer summary (scores and segment set at refresh)"
+    Summary = Pool().get('ecom.report.summary.customer')
     summary = Summary.__table__()
     company = Transaction().context.get('company') or -1
-
-    def tile(column):
-        return Ntile(5, window=Window(
-                [], order_by=[column.asc, summary.party.asc]))
-    return summary.select(
-        summary.id, summary.party, summary.first_date, summary.last_date,
-        summary.orders, summary.revenue,
-        tile(summary.last_date).as_('r'),
-        tile(summary.orders).as_('f'),
-        tile(summary.revenue).as_('m'),
-        where=summary.company == company)
+    return summary, summary.company == company
 
 
 class Customer(ReportMixin, ModelSQL, ModelView):
@@ -93,15 +60,13 @@ class Customer(ReportMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        rows = scored()
+        rows, where = customers()
         return rows.select(
             rows.id, rows.party, rows.first_date, rows.last_date,
             rows.orders, cls.revenue.sql_cast(rows.revenue).as_('revenue'),
-            rows.r.as_('recency'), rows.f.as_('frequency'),
-            rows.m.as_('monetary_score'),
-            segment_case(rows.r, rows.f, [s for s, _ in SEGMENTS]).as_(
-                'segment'),
-            *cls._constant_columns())
+            rows.recency, rows.frequency,
+            rows.monetary.as_('monetary_score'), rows.segment,
+            *cls._constant_columns(), where=where)
 
     def get_days_since(self, name):
         Date = Pool().get('ir.date')
@@ -134,21 +99,15 @@ class Segment(ReportMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        scores = scored()
-        rows = scores.select(
-            scores.id, scores.orders, scores.revenue,
-            segment_case(scores.r, scores.f, [s for s, _ in SEGMENTS]).as_(
-                'segment'),
-            segment_case(scores.r, scores.f, list(range(1, 7))).as_(
-                'number'))
+        rows, where = customers()
         return rows.select(
-            Min(rows.number).as_('id'),
+            Min(rows.id).as_('id'),
             rows.segment,
             Count(rows.id).as_('customers'),
             cls.orders.sql_cast(Sum(rows.orders)).as_('orders'),
             cls.revenue.sql_cast(Sum(rows.revenue)).as_('revenue'),
             *cls._constant_columns(),
-            group_by=[rows.segment])
+            where=where, group_by=[rows.segment])
 
     @classmethod
     def get_figures(cls, segments, names):

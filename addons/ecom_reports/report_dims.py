@@ -1,5 +1,6 @@
 """Reports over the whole range, one row per product, category, region or
 promotion, read from the month and day grains."""
+from sql import With
 from sql.aggregate import Min, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Round
@@ -127,7 +128,7 @@ def margin_figures(reports, names):
 
 
 class Category(DimensionMixin, ModelSQL, ModelView):
-    "Sales of the range per product category (a product counts in each)"
+    "Sales of the range per category, subcategories included"
     __name__ = 'ecom.report.category'
     __string__ = "Top Categories"
     _summary = 'ecom.report.summary.product'
@@ -148,15 +149,29 @@ class Category(DimensionMixin, ModelSQL, ModelView):
 
     @classmethod
     def _from(cls, tables):
+        "Each product once under each of its categories and their parents"
         pool = Pool()
         Product = pool.get('product.product')
         TemplateCategory = pool.get('product.template-product.category')
-        product = tables['product'] = Product.__table__()
-        category = tables['category'] = TemplateCategory.__table__()
+        Category = pool.get('product.category')
+        product = Product.__table__()
+        link = TemplateCategory.__table__()
+        category = Category.__table__()
+        child = Category.__table__()
+        tree = With('category', 'ancestor', recursive=True)
+        tree.query = category.select(category.id, category.id)
+        tree.query |= tree.join(
+            child, condition=child.parent == tree.category).select(
+            child.id, tree.ancestor)
+        ancestors = product.join(
+            link, condition=link.template == product.template).join(
+            tree, condition=tree.category == link.category).select(
+            product.id.as_('product'), tree.ancestor.as_('category'),
+            distinct=True, with_=[tree])
+        tables['category'] = ancestors
         summary = tables['summary']
         return summary.join(
-            product, condition=product.id == summary.product).join(
-            category, condition=category.template == product.template)
+            ancestors, condition=ancestors.product == summary.product)
 
     @classmethod
     def _keys(cls, tables):

@@ -11,6 +11,14 @@ from trytond.model import Index, ModelSQL, fields
 from trytond.pyson import Eval
 
 GRAINS = [('D', "Day"), ('M', "Month")]
+SEGMENTS = [
+    ('champions', "Champions"),
+    ('loyal', "Loyal"),
+    ('new', "New"),
+    ('need_attention', "Need Attention"),
+    ('at_risk', "At Risk"),
+    ('lost', "Lost"),
+    ]
 
 
 class SummaryMixin:
@@ -149,13 +157,23 @@ class CustomerSummary(ModelSQL):
     last_date = fields.Date("Last Order")
     orders = fields.Integer("Orders")
     revenue = amount_field("Net Sales")
+    recency = fields.Integer("R")
+    frequency = fields.Integer("F")
+    monetary = fields.Integer("M")
+    segment = fields.Selection(SEGMENTS, "Segment")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(Index(
-                t, (t.company, Index.Range()), (t.party, Index.Range())))
+        cls._sql_indexes.update({
+                Index(t, (t.company, Index.Range()),
+                    (t.party, Index.Range())),
+                Index(t, (t.company, Index.Range()),
+                    (t.revenue, Index.Range())),
+                Index(t, (t.company, Index.Range()),
+                    (t.segment, Index.Equality())),
+                })
 
 
 SUMMARIES = [

@@ -103,6 +103,7 @@ class Refresh(ModelSQL, ModelView):
             cls.recompute(company.id, dates[i:i + BATCH], customers=not full)
         if full:
             run(summary_sql.customer_insert('1 = 1'), [company.id])
+        run(summary_sql.SCORES, [company.id])
         state.seen = max(filter(None, [state.seen, newest]), default=None)
         state.refreshed = dt.datetime.now()
         state.days = len(dates)

@@ -183,3 +183,23 @@ def with_sales(where, lines=True):
 def customer_insert(where):
     "INSERT of the lifetime rows of the customers whose sales match where"
     return with_sales(where) + CUSTOMERS
+
+
+# RFM: quintiles of the company's customers (ties by party), then the
+# segment, first rule that matches (documented in report_customers.py).
+SCORES = """
+UPDATE ecom_report_summary_customer SET
+    recency = s.r, frequency = s.f, monetary = s.m,
+    segment = CASE
+        WHEN s.r >= 4 AND s.f >= 4 THEN 'champions'
+        WHEN s.r >= 3 AND s.f >= 3 THEN 'loyal'
+        WHEN s.r >= 4 THEN 'new'
+        WHEN s.r >= 3 THEN 'need_attention'
+        WHEN s.f >= 3 THEN 'at_risk'
+        ELSE 'lost' END
+FROM (SELECT id,
+        NTILE(5) OVER (ORDER BY last_date, party) AS r,
+        NTILE(5) OVER (ORDER BY orders, party) AS f,
+        NTILE(5) OVER (ORDER BY revenue, party) AS m
+    FROM ecom_report_summary_customer WHERE company = %s) s
+WHERE ecom_report_summary_customer.id = s.id"""
