@@ -132,11 +132,12 @@ def generate(company, args):
         "create_uid, create_date) "
         "SELECT %s, %s, %s + p, 'done', 'order', 'paid', 'order', 'sent', "
         "%s::date + (g %% %s), (%s::int[])[1 + g %% %s], %s + p, %s + p, "
-        "0, NOW() FROM (SELECT g, floor(random() * %s)::int AS p "
+        "0, %s::date + (g %% %s) FROM (SELECT g, "
+        "floor(random() * %s)::int AS p "
         "FROM generate_series(1, %s) g) x",
         (company.id, company.currency.id, first_party, start, args.days,
             channels, len(channels), first_address, first_address,
-            args.customers, orders))
+            start, args.days, args.customers, orders))
     run("INSERT INTO sale_line (sale, type, sequence, product, quantity, "
         "unit, unit_price, create_uid, create_date) "
         "SELECT s.id, 'line', n, (%s::int[])[1 + floor(random() * %s)::int],"
@@ -165,7 +166,7 @@ def create_promotions(company, count=20):
 
 
 def incremental(pool, company):
-    "Refresh after one more day of orders (today's sales written again)"
+    "Refresh after a day of changes (today's sales written again)"
     from trytond.transaction import Transaction
     Refresh = pool.get('ecom.report.refresh')
     run("UPDATE sale_sale SET write_date = NOW() "

@@ -203,6 +203,11 @@ def drop_queued_tasks():
     transaction.tasks.clear()
 
 
+RETURN_REASONS = [
+    'size_fit', 'size_fit', 'changed_mind', 'damaged', 'not_as_described',
+    'defective', 'wrong_item', 'late']
+
+
 def returns_values(sales, day, sale_values):
     "A return is a sale of the same channel with negative quantities"
     values = []
@@ -212,6 +217,9 @@ def returns_values(sales, day, sale_values):
                 day, sale.party, sale.ecom_channel,
                 [(line.product, -line.quantity, line.unit_price)],
                 f"{sale.ecom_external_id}-R1"))
+        _, new_lines = values[-1]['lines'][0]
+        new_lines[0]['ecom_return_reason'] = RETURN_REASONS[
+            sale.id % len(RETURN_REASONS)]
     return values
 
 

@@ -2,8 +2,9 @@
 
 Builds a small demo database with the real builder, starts trytond with sao
 on a free local port, checks the data over JSON-RPC, then logs in with
-headless Chromium and opens the E-commerce menu. The screenshot is saved as
-var/artifacts/ecommerce-menu.png.
+headless Chromium, opens the E-commerce menu and the Sales over Time chart.
+The screenshots are var/artifacts/ecommerce-menu.png and
+var/artifacts/report-sales-over-time.png.
 """
 import os
 import shutil
@@ -129,6 +130,27 @@ class DemoBrowserTest(unittest.TestCase):
             session = self.server.login(login, PASSWORD)
             self.assertTrue(session)
 
+    def open_sales_report(self, driver, wait, By, EC):
+        "Reports > Sales over Time opens on its chart"
+        reports = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr[.//*[normalize-space(text())='Reports']]")))
+        reports.find_element(By.CSS_SELECTOR, '.expander').click()
+        entry = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr//*[normalize-space(text())='Sales over Time']")))
+        entry.click()
+        tab = ("//*[contains(@class, 'tab')]"
+            "//*[normalize-space(text())='Sales over Time']")
+        wait.until(EC.visibility_of_element_located((By.XPATH, tab)))
+        # billboard.js draws the chart as SVG once the figures are read:
+        # one line per series (net sales, previous period).
+        wait.until(lambda d: len(d.find_elements(
+                    By.CSS_SELECTOR, '.graph svg .bb-line')) >= 2)
+        self.assertTrue(driver.find_elements(By.XPATH,
+                "//*[normalize-space(text())='Net Sales (Previous Period)']"))
+        time.sleep(1)  # let the line transition finish for the screenshot
+        driver.save_screenshot(
+            os.path.join(ARTIFACTS, 'report-sales-over-time.png'))
+
     def test_ecommerce_menu_in_browser(self):
         "Log in through sao and open the E-commerce menu and its submenus"
         from selenium import webdriver
@@ -166,6 +188,7 @@ class DemoBrowserTest(unittest.TestCase):
             os.makedirs(ARTIFACTS, exist_ok=True)
             driver.save_screenshot(
                 os.path.join(ARTIFACTS, 'ecommerce-menu.png'))
+            self.open_sales_report(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)
             driver.save_screenshot(

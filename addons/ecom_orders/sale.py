@@ -74,6 +74,33 @@ class Sale(metaclass=PoolMeta):
             Invoice.post(invoices)
 
 
+RETURN_REASONS = [
+    (None, ""),
+    ('damaged', "Arrived Damaged"),
+    ('defective', "Defective"),
+    ('wrong_item', "Wrong Item Sent"),
+    ('not_as_described', "Not as Described"),
+    ('size_fit', "Size or Fit"),
+    ('changed_mind', "Changed Mind"),
+    ('late', "Arrived Too Late"),
+    ('other', "Other"),
+    ]
+
+
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    ecom_return_reason = fields.Selection(
+        RETURN_REASONS, "Return Reason",
+        states={
+            'invisible': (Eval('type') != 'line')
+            | (Eval('quantity', 0) >= 0),
+            'readonly': Eval('sale_state') != 'draft',
+            },
+        help="Why the customer sent the goods back (returned lines have a "
+        "negative quantity).")
+
+
 class SalePromotion(metaclass=PoolMeta):
     "With sale_promotion: a storefront order keeps the storefront's prices"
     __name__ = 'sale.sale'

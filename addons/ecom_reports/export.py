@@ -18,6 +18,7 @@ REPORTS = [
     ('customer', "Customers by Value (RFM)"),
     ('promotion', "Promotions"),
     ('fulfilment', "Fulfilment (SLA)"),
+    ('returns', "Returns by Product and Reason"),
     ]
 FILTERS = ['from_date', 'to_date', 'period', 'shop', 'channel', 'currency',
     'limit']

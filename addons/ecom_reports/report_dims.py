@@ -1,10 +1,11 @@
 """Reports over the whole range, one row per product, category, region or
 promotion, read from the month and day grains."""
 from sql import With
-from sql.aggregate import Min, Sum
+from sql.aggregate import Max, Min, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Round
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.ecom_orders.sale import RETURN_REASONS
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -41,6 +42,10 @@ class DimensionMixin(ReportMixin):
         raise NotImplementedError
 
     @classmethod
+    def _extra_columns(cls, tables):
+        return []
+
+    @classmethod
     def table_query(cls):
         pool = Pool()
         Summary = pool.get(cls._summary)
@@ -59,6 +64,7 @@ class DimensionMixin(ReportMixin):
             if isinstance(field, fields.Numeric):
                 column = Round(Coalesce(column, 0), digits)
             columns.append(field.sql_cast(column).as_(name))
+        columns += cls._extra_columns(tables)
         id_name, id_column = keys[0]
         order_by, limit = [], None
         if cls._top:
@@ -219,3 +225,60 @@ class Promotion(DimensionMixin, ModelSQL, ModelView):
     @classmethod
     def _keys(cls, tables):
         return [('promotion', tables['summary'].promotion)]
+
+
+class Returns(DimensionMixin, ModelSQL, ModelView):
+    "Units returned per product and reason, against the units sold"
+    __name__ = 'ecom.report.returns'
+    __string__ = "Returns by Product and Reason"
+    _summary = 'ecom.report.summary.return'
+
+    product = fields.Many2One(
+        'product.product', "Product",
+        context={'company': Eval('company', -1)}, depends={'company'})
+    reason = fields.Selection(RETURN_REASONS, "Return Reason")
+    orders = fields.Integer("Return Orders")
+    quantity = fields.Float("Units Returned")
+    amount = monetary("Amount Returned")
+    sold_quantity = fields.Float(
+        "Units Sold", help="Of the product over the same range.")
+    return_rate = fields.Function(fields.Float(
+            "Return Rate (%)", digits=(16, 4),
+            help="Units returned for this reason over units sold."),
+        'get_return_rate')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('quantity', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def _from(cls, tables):
+        pool = Pool()
+        Product = pool.get('ecom.report.summary.product')
+        product = Product.__table__()
+        from_date, to_date = context_dates()
+        sold = tables['sold'] = product.select(
+            product.product,
+            Sum(product.sold_quantity).as_('sold_quantity'),
+            where=filters(product) & grains(product, from_date, to_date),
+            group_by=[product.product])
+        summary = tables['summary']
+        return summary.join(sold, 'LEFT',
+            condition=sold.product == summary.product)
+
+    @classmethod
+    def _keys(cls, tables):
+        summary = tables['summary']
+        return [
+            (None, summary.product), ('product', summary.product),
+            ('reason', summary.reason)]
+
+    @classmethod
+    def _extra_columns(cls, tables):
+        return [cls.sold_quantity.sql_cast(
+                Max(tables['sold'].sold_quantity)).as_('sold_quantity')]
+
+    def get_return_rate(self, name):
+        if self.sold_quantity:
+            return float(ratio(self.quantity, self.sold_quantity))

@@ -146,6 +146,20 @@ class FulfilmentSummary(SummaryMixin, ModelSQL):
         "Preparation Days", help="Sum over the shipped orders.")
 
 
+class ReturnSummary(SummaryMixin, ModelSQL):
+    "Returned units and amounts per day, product and return reason"
+    __name__ = 'ecom.report.summary.return'
+    __string__ = "Returns Summary"
+    _dimension_names = ('product', 'reason')
+    product = fields.Many2One(
+        'product.product', "Product", required=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
+    reason = fields.Char("Return Reason")
+    orders = fields.Integer("Return Orders")
+    quantity = fields.Float("Units Returned")
+    amount = amount_field("Amount Returned")
+
+
 class CustomerSummary(ModelSQL):
     "Lifetime figures of a customer, the base of the RFM segments"
     __name__ = 'ecom.report.summary.customer'
@@ -179,4 +193,4 @@ class CustomerSummary(ModelSQL):
 SUMMARIES = [
     'ecom.report.summary.sales', 'ecom.report.summary.product',
     'ecom.report.summary.region', 'ecom.report.summary.promotion',
-    'ecom.report.summary.fulfilment']
+    'ecom.report.summary.fulfilment', 'ecom.report.summary.return']

@@ -45,6 +45,7 @@ s AS (
 LINES = """
 l AS (
     SELECT s.*, line.product, line.promotion, line.quantity AS qty,
+        line.ecom_return_reason AS reason,
         ROUND(ROUND(CAST(line.quantity AS NUMERIC) * line.unit_price, s.sdigits) * s.ratio,
             s.cdigits) AS amount,
         CASE WHEN line.promotion IS NOT NULL THEN
@@ -109,6 +110,11 @@ INSERTS = {
                     ELSE 0 END) AS revenue
             FROM l GROUP BY id) o ON o.id = p.id""",
         ', p.promotion'),
+    'ecom_report_summary_return': (
+        "product, reason, orders, quantity, amount",
+        f"""product, reason, COUNT(DISTINCT id), -SUM(qty), -SUM(amount)
+        FROM l WHERE {MERCHANDISE} AND product IS NOT NULL AND qty < 0""",
+        ', product, reason'),
     'ecom_report_summary_fulfilment': (
         "orders, shipped, on_time, preparation_days",
         """COUNT(*),
