@@ -162,6 +162,12 @@ def ratio(numerator, denominator, digits=4):
         digits)
 
 
+def rate(numerator, denominator, digits=4):
+    "numerator / denominator as a float (for the % columns), or None"
+    value = ratio(numerator, denominator, digits)
+    return float(value) if value is not None else None
+
+
 class ReportMixin:
     "A read-only table_query report in the company currency"
     __slots__ = ()
@@ -176,6 +182,24 @@ class ReportMixin:
             Literal(company or -1).as_('company'),
             Literal(currency or -1).as_('currency'),
             ]
+
+    @classmethod
+    def get_figures(cls, records, names):
+        "Getter of the Function fields, computed by _figures per record"
+        result = {n: {} for n in names}
+        for record in records:
+            figures = record._figures()
+            for name in names:
+                result[name][record.id] = figures[name]
+        return result
+
+    def _figures(self):
+        return {}
+
+    def average(self, amount, count):
+        "amount / count in the currency, or None"
+        if count:
+            return self.currency.round(ratio(amount, count, 6))
 
     @classmethod
     def read(cls, ids, fields_names):

@@ -20,7 +20,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .report_base import ReportMixin, monetary, ratio
+from .report_base import ReportMixin, monetary, rate
 from .summary import SEGMENTS
 
 
@@ -49,9 +49,9 @@ class Customer(ReportMixin, ModelSQL, ModelView):
         "M", help="Monetary score, 5 = biggest spender.")
     segment = fields.Selection(SEGMENTS, "Segment")
     days_since = fields.Function(
-        fields.Integer("Days Since Last Order"), 'get_days_since')
+        fields.Integer("Days Since Last Order"), 'get_figures')
     average_order = fields.Function(
-        monetary("Average Order Value"), 'get_average_order')
+        monetary("Average Order Value"), 'get_figures')
 
     @classmethod
     def __setup__(cls):
@@ -68,14 +68,14 @@ class Customer(ReportMixin, ModelSQL, ModelView):
             rows.monetary.as_('monetary_score'), rows.segment,
             *cls._constant_columns(), where=where)
 
-    def get_days_since(self, name):
+    def _figures(self):
         Date = Pool().get('ir.date')
-        if self.last_date:
-            return (Date.today() - self.last_date).days
-
-    def get_average_order(self, name):
-        if self.orders:
-            return self.currency.round(ratio(self.revenue, self.orders, 6))
+        return {
+            'days_since': (
+                (Date.today() - self.last_date).days if self.last_date
+                else None),
+            'average_order': self.average(self.revenue, self.orders),
+            }
 
 
 class Segment(ReportMixin, ModelSQL, ModelView):
@@ -109,15 +109,8 @@ class Segment(ReportMixin, ModelSQL, ModelView):
             *cls._constant_columns(),
             where=where, group_by=[rows.segment])
 
-    @classmethod
-    def get_figures(cls, segments, names):
-        result = {n: {} for n in names}
-        for s in segments:
-            if 'frequency' in names:
-                result['frequency'][s.id] = float(
-                    ratio(s.orders, s.customers, 2))
-            if 'average_order' in names:
-                result['average_order'][s.id] = (
-                    s.currency.round(ratio(s.revenue, s.orders, 6))
-                    if s.orders else None)
-        return result
+    def _figures(self):
+        return {
+            'frequency': rate(self.orders, self.customers, 2),
+            'average_order': self.average(self.revenue, self.orders),
+            }

@@ -17,7 +17,7 @@ from .report_base import (
     filters,
     grains,
     monetary,
-    ratio,
+    rate,
 )
 
 
@@ -109,28 +109,13 @@ class Product(DimensionMixin, ModelSQL, ModelView):
         summary = tables['summary']
         return [('product', summary.product)]
 
-    @classmethod
-    def get_figures(cls, reports, names):
-        return margin_figures(reports, names)
-
-
-def margin_figures(reports, names):
-    result = {n: {} for n in names}
-    for r in reports:
-        cost = getattr(r, 'cost', None)
-        margin = r.revenue - cost if cost is not None else None
-        figures = {
+    def _figures(self):
+        margin = self.revenue - self.cost
+        return {
             'margin': margin,
-            'margin_rate': (
-                float(ratio(margin, r.revenue)) if r.revenue and cost
-                else None),
-            'return_rate': (
-                float(ratio(r.returned_quantity, r.sold_quantity))
-                if getattr(r, 'sold_quantity', None) else None),
+            'margin_rate': rate(margin, self.revenue),
+            'return_rate': rate(self.returned_quantity, self.sold_quantity),
             }
-        for name in names:
-            result[name][r.id] = figures[name]
-    return result
 
 
 class Category(DimensionMixin, ModelSQL, ModelView):
@@ -183,9 +168,13 @@ class Category(DimensionMixin, ModelSQL, ModelView):
     def _keys(cls, tables):
         return [('category', tables['category'].category)]
 
-    @classmethod
-    def get_figures(cls, reports, names):
-        return margin_figures(reports, names)
+    def _figures(self):
+        margin = self.revenue - self.cost
+        return {
+            'margin': margin,
+            'margin_rate': rate(margin, self.revenue),
+            'return_rate': rate(self.returned_quantity, self.sold_quantity),
+            }
 
 
 class Region(DimensionMixin, ModelSQL, ModelView):
@@ -245,7 +234,7 @@ class Returns(DimensionMixin, ModelSQL, ModelView):
     return_rate = fields.Function(fields.Float(
             "Return Rate (%)", digits=(16, 4),
             help="Units returned for this reason over units sold."),
-        'get_return_rate')
+        'get_figures')
 
     @classmethod
     def __setup__(cls):
@@ -279,6 +268,5 @@ class Returns(DimensionMixin, ModelSQL, ModelView):
         return [cls.sold_quantity.sql_cast(
                 Max(tables['sold'].sold_quantity)).as_('sold_quantity')]
 
-    def get_return_rate(self, name):
-        if self.sold_quantity:
-            return float(ratio(self.quantity, self.sold_quantity))
+    def _figures(self):
+        return {'return_rate': rate(self.quantity, self.sold_quantity)}

@@ -13,7 +13,7 @@ from .report_base import (
     context_dates,
     filters,
     monetary,
-    ratio,
+    rate,
 )
 
 INDEX = {
@@ -147,25 +147,15 @@ class Sales(TimeSeriesMixin, ModelSQL, ModelView):
     returning_revenue = fields.Function(
         monetary("Net Sales to Returning Customers"), 'get_figures')
 
-    @classmethod
-    def get_figures(cls, reports, names):
-        result = {n: {} for n in names}
-        for r in reports:
-            figures = {
-                'margin': r.revenue - r.cost,
-                'average_order': (
-                    r.currency.round(ratio(r.revenue, r.orders, 6))
-                    if r.orders else None),
-                'revenue_change': (
-                    float(ratio(r.revenue - r.previous_revenue,
-                            r.previous_revenue))
-                    if r.previous_revenue else None),
-                'returning_orders': r.orders - r.new_customers,
-                'returning_revenue': r.revenue - r.new_revenue,
-                }
-            for name in names:
-                result[name][r.id] = figures[name]
-        return result
+    def _figures(self):
+        return {
+            'margin': self.revenue - self.cost,
+            'average_order': self.average(self.revenue, self.orders),
+            'revenue_change': rate(
+                self.revenue - self.previous_revenue, self.previous_revenue),
+            'returning_orders': self.orders - self.new_customers,
+            'returning_revenue': self.revenue - self.new_revenue,
+            }
 
 
 class Fulfilment(TimeSeriesMixin, ModelSQL, ModelView):
@@ -187,19 +177,10 @@ class Fulfilment(TimeSeriesMixin, ModelSQL, ModelView):
     average_preparation = fields.Function(fields.Float(
             "Average Preparation (Days)", digits=(16, 2)), 'get_figures')
 
-    @classmethod
-    def get_figures(cls, reports, names):
-        result = {n: {} for n in names}
-        for r in reports:
-            figures = {
-                'on_time_rate': (
-                    float(ratio(r.on_time, r.shipped)) if r.shipped
-                    else None),
-                'average_preparation': (
-                    float(ratio(r.preparation_days, r.shipped, 2))
-                    if r.shipped else None),
-                }
-            for name in names:
-                result[name][r.id] = figures[name]
-        return result
+    def _figures(self):
+        return {
+            'on_time_rate': rate(self.on_time, self.shipped),
+            'average_preparation': rate(
+                self.preparation_days, self.shipped, 2),
+            }
 
