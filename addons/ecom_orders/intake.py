@@ -12,6 +12,7 @@
 
 An order refused at any step leaves nothing but its log entry.
 """
+import datetime
 from decimal import Decimal
 
 from trytond import backend
@@ -81,6 +82,7 @@ class Intake:
         if not todo:
             return
         self._caches(todo)
+        self.now = datetime.datetime.now()
         available = available_to_sell(self.channel.warehouse, goods)
         sales = []
         for item in todo:
@@ -242,6 +244,9 @@ class Intake:
         if not currency:
             raise IntakeError(422, [
                     ('currency', f"unknown currency {order.currency!r}")])
+        if order.delivery == 'pickup' and not channel.pickup:
+            raise IntakeError(422, [('shipping.type',
+                        "the channel does not offer store pickup")])
         party = self._party(order)
         sale = Sale(
             company=channel.company, currency=currency, party=party,
@@ -252,7 +257,9 @@ class Intake:
             ecom_payment_state=order.payment_state,
             ecom_payment_reference=order.payment_reference,
             ecom_coupons=', '.join(order.coupons) or None,
-            ecom_storefront_total=order.total)
+            ecom_storefront_total=order.total,
+            ecom_delivery=order.delivery, ecom_ordered_at=self.now,
+            ecom_due=channel.sla_due(self.now))
         sale.invoice_address = self._address(
             party, order, order.billing, 'billing_address')
         sale.shipment_address = self._address(

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 MAX_LINES = 500
 PAYMENT_STATES = ('pending', 'paid')
+DELIVERIES = ('carrier', 'pickup')
 
 
 class IntakeError(Exception):
@@ -70,6 +71,7 @@ class Order:
     lang: str | None = None
     shipping_method: str | None = None
     shipping_amount: Decimal = Decimal(0)
+    delivery: str = 'carrier'
     coupons: list = field(default_factory=list)
     payment_state: str = 'pending'
     payment_reference: str | None = None
@@ -207,10 +209,16 @@ def parse_order(data):
                     chk.text(raw, 'name', path, required=False)))
 
     shipping_method, shipping_amount = None, Decimal(0)
+    delivery = 'carrier'
     ship = chk.obj(data.get('shipping'), 'shipping', required=False)
     if ship is not None:
         shipping_method = chk.text(ship, 'method', 'shipping.', required=False)
         shipping_amount = chk.amount(ship, 'amount', 'shipping.') or 0
+        delivery = chk.text(ship, 'type', 'shipping.', required=False) or (
+            'carrier')
+        if delivery not in DELIVERIES:
+            chk.error('shipping.type', f"{delivery!r} is not one of "
+                + ', '.join(DELIVERIES))
 
     coupons = []
     for i, raw in enumerate(data.get('coupons') or []):
@@ -238,7 +246,7 @@ def parse_order(data):
         lang=chk.text(customer, 'lang', 'customer.', required=False),
         billing=billing, shipping=shipping, lines=lines,
         shipping_method=shipping_method, shipping_amount=shipping_amount,
-        coupons=coupons, total=total, tax=tax,
+        delivery=delivery, coupons=coupons, total=total, tax=tax,
         payment_state=payment_state or 'pending',
         payment_reference=chk.text(
             payment, 'reference', 'payment.', required=False),

@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from .intake_format import IntakeError
 
+# WooCommerce shipping methods that mean the customer collects the order.
+WOO_PICKUP = {'local_pickup', 'pickup_location'}
+
 
 def _dec(value):
     try:
@@ -98,6 +101,9 @@ def from_woocommerce(data):
                 if isinstance(s, dict)) or None,
             'amount': _sum(s.get('total') for s in shipping_lines
                 if isinstance(s, dict)),
+            'type': 'pickup' if any(
+                isinstance(s, dict) and s.get('method_id') in WOO_PICKUP
+                for s in shipping_lines) else None,
             } if shipping_lines else None,
         'coupons': [c.get('code') for c in data.get('coupon_lines') or []
             if isinstance(c, dict)],
@@ -191,6 +197,9 @@ def from_shopify(data):
             'method': ', '.join(s.get('title') or '' for s in shipping_lines)
             or None,
             'amount': shipping_amount,
+            'type': 'pickup' if any(
+                'pickup' in str(s.get('code') or s.get('source') or '').lower()
+                for s in shipping_lines) else None,
             } if shipping_lines else None,
         'coupons': [c.get('code') for c in data.get('discount_codes') or []
             if isinstance(c, dict)],
