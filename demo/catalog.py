@@ -103,6 +103,15 @@ def connect_channels(args, channels, account_category):
                 'products': [('create', [{}])],
                 }])
     Channel.write(channels, {'shipping_product': shipping.products[0].id})
+    carriers = create_carriers(shipping.products[0])
+    for channel, carrier in zip(channels, carriers):
+        channel.carrier = carrier
+        # The shops' own app offers store pickup; the WooCommerce store
+        # promises same-day dispatch for orders before the cut-off.
+        channel.pickup = channel.kind == 'generic'
+        if channel.kind == 'woocommerce':
+            channel.preparation_hours = 24
+        channel.save()
     for channel in channels:
         if channel.kind != 'generic':
             channel.hmac_secret = f'demo-{channel.kind}-secret'
@@ -114,6 +123,27 @@ def connect_channels(args, channels, account_category):
             path = os.path.join(folder, f'{args.database}.api-key')
             with open(path, 'w') as f:
                 f.write(f'{channel.id} {key}\n')
+
+
+CARRIERS = [
+    ("Correos Express", 'https://s.correosexpress.com/c?n={tracking_number}'),
+    ("SEUR", ('https://www.seur.com/livetracking/?segOnlineIdentificador='
+        '{tracking_number}')),
+    ("DHL Parcel", ('https://www.dhl.com/es-en/home/tracking.html'
+        '?tracking-id={tracking_number}')),
+    ]
+
+
+def create_carriers(product):
+    "Carriers with their tracking pages, one per channel"
+    pool = Pool()
+    Party = pool.get('party.party')
+    Carrier = pool.get('carrier')
+    parties = Party.create([{'name': name} for name, _ in CARRIERS])
+    return Carrier.create([{
+                'party': party.id, 'carrier_product': product.id,
+                'ecom_tracking_url': url,
+                } for party, (_, url) in zip(parties, CARRIERS)])
 
 
 def create_categories():

@@ -21,6 +21,9 @@ from trytond.pool import Pool
 
 RETURN_RATE = 0.03
 CANCEL_RATE = 0.01
+PICKUP_RATE = 0.3
+# When customers order (UTC): more in the evening.
+ORDER_HOURS = [8, 10, 11, 12, 13, 15, 17, 18, 19, 19, 20, 20, 21, 21, 22]
 
 
 def make_rng(seed):
@@ -92,6 +95,10 @@ def build(args, rng, data, log):
             'web_shop': data['shop'].id, 'warehouse': data['shop'].warehouse.id,
             'payment_term': data['payment_term'].id,
             'ecom_channel': channel.id, 'ecom_external_id': external_id,
+            'ecom_ordered_at': dt.datetime.combine(day, dt.time(
+                    rng.choice(ORDER_HOURS), rng.randrange(60))),
+            'ecom_delivery': ('pickup' if channel.pickup
+                and rng.random() < PICKUP_RATE else 'carrier'),
             'web_id': f"{channel.code}-{external_id}",
             'lines': [('create', [{
                             'type': 'line', 'product': product.id,
@@ -173,7 +180,17 @@ def build(args, rng, data, log):
                     Shipment.pick(shipments)
                     Shipment.pack(shipments)
                 with step('ship'):
+                    for shipment in shipments:
+                        if shipment.ecom_carrier:
+                            shipment.ecom_tracking_number = (
+                                f"{rng.randrange(10**11, 10**12)}")
+                    Shipment.save(shipments)
                     Shipment.do(shipments)
+                    # Staff dispatch in the afternoon of the replayed day.
+                    Sale.write([m.sale for s in shipments
+                            for m in s.outgoing_moves[:1]], {
+                            'ecom_shipped_at': dt.datetime.combine(
+                                day, dt.time(rng.randrange(14, 19)))})
                 stats['shipped'] += len(shipments)
         if day.day == 1:
             log(f"  orders up to {day}: {dict(stats)}")
