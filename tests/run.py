@@ -47,10 +47,9 @@ def setup_environment():
 def suites(names=None):
     loader = unittest.TestLoader()
     names = names or [
-        f'trytond.modules.{m}.tests.{t}' for m in MODULES
-        for t in ['test_module', 'test_scenario']
-        if os.path.exists(os.path.join(
-                ROOT, 'addons', m, 'tests', t + '.py'))] + CROSS_MODULE
+        f'trytond.modules.{m}.tests.{t[:-3]}' for m in MODULES
+        for t in sorted(os.listdir(os.path.join(ROOT, 'addons', m, 'tests')))
+        if t.startswith('test_') and t.endswith('.py')] + CROSS_MODULE
     return unittest.TestSuite(loader.loadTestsFromName(n) for n in names)
 
 

@@ -258,8 +258,9 @@ class Intake:
             ecom_payment_reference=order.payment_reference,
             ecom_coupons=', '.join(order.coupons) or None,
             ecom_storefront_total=order.total,
-            ecom_delivery=order.delivery, ecom_ordered_at=self.now,
-            ecom_due=channel.sla_due(self.now))
+            ecom_delivery=order.delivery,
+            ecom_ordered_at=min(order.created_at or self.now, self.now))
+        sale.ecom_due = channel.sla_due(sale.ecom_ordered_at)
         sale.invoice_address = self._address(
             party, order, order.billing, 'billing_address')
         sale.shipment_address = self._address(

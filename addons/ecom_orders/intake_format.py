@@ -6,6 +6,7 @@ raises ``IntakeError`` listing every problem at once, each naming the field
 are decoded as Decimal (never float) and strings are accepted too.
 The WooCommerce and Shopify receivers map their payloads to this format.
 """
+import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -13,6 +14,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 MAX_LINES = 500
 PAYMENT_STATES = ('pending', 'paid')
 DELIVERIES = ('carrier', 'pickup')
+# How far ahead of ours a storefront's clock may be.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 class IntakeError(Exception):
@@ -72,6 +75,7 @@ class Order:
     shipping_method: str | None = None
     shipping_amount: Decimal = Decimal(0)
     delivery: str = 'carrier'
+    created_at: datetime.datetime | None = None
     coupons: list = field(default_factory=list)
     payment_state: str = 'pending'
     payment_reference: str | None = None
@@ -165,6 +169,27 @@ def _address(chk, data, path):
     return Address(**values)
 
 
+def _timestamp(chk, data, key):
+    "An ISO 8601 time with its offset, as naive UTC; not in the future"
+    value = data.get(key)
+    if value in (None, ''):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(
+            str(value))
+    except ValueError:
+        chk.error(key, f"{value!r} is not an ISO 8601 date and time")
+        return None
+    if moment.tzinfo is None:
+        chk.error(key, f"{value!r} has no UTC offset")
+        return None
+    moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    if moment > datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + CLOCK_SKEW:
+        chk.error(key, f"{value!r} is in the future")
+        return None
+    return moment
+
+
 def parse_order(data):
     "Validate one generic order; raise IntakeError with every problem"
     chk = _Checker()
@@ -174,6 +199,7 @@ def parse_order(data):
     currency = chk.text(data, 'currency', '', max_length=10)
     if currency and len(currency) != 3:
         chk.error('currency', "must be an ISO 4217 code")
+    created_at = _timestamp(chk, data, 'created_at')
     customer = chk.obj(data.get('customer'), 'customer') or {}
     email = chk.text(customer, 'email', 'customer.', max_length=254)
     if email and ('@' not in email or email.startswith('@')):
@@ -246,7 +272,7 @@ def parse_order(data):
         lang=chk.text(customer, 'lang', 'customer.', required=False),
         billing=billing, shipping=shipping, lines=lines,
         shipping_method=shipping_method, shipping_amount=shipping_amount,
-        delivery=delivery, coupons=coupons, total=total, tax=tax,
+        delivery=delivery, created_at=created_at, coupons=coupons, total=total, tax=tax,
         payment_state=payment_state or 'pending',
         payment_reference=chk.text(
             payment, 'reference', 'payment.', required=False),

@@ -83,8 +83,11 @@ def from_woocommerce(data):
     shipping_lines = data.get('shipping_lines') or []
     paid = bool(data.get('date_paid')) or data.get('status') in {
         'processing', 'completed'}
+    created = data.get('date_created_gmt')
     return {
         'external_id': data.get('id'),
+        'created_at': f"{created}Z" if isinstance(created, str) and created
+        else None,
         'currency': data.get('currency'),
         'customer': {
             'email': billing.get('email'),
@@ -121,6 +124,7 @@ WOO_NAMES = [
     ('billing_address', 'billing'), ('shipping_address', 'shipping'),
     ('customer.email', 'billing.email'), ('totals.total', 'total'),
     ('totals.tax', 'total_tax'), ('shipping.amount', 'shipping_lines'),
+    ('created_at', 'date_created_gmt'), ('shipping.type', 'shipping_lines'),
     ]
 
 
@@ -180,6 +184,7 @@ def from_shopify(data):
     locale = data.get('customer_locale') or customer.get('locale') or ''
     return {
         'external_id': data.get('id'),
+        'created_at': data.get('created_at'),
         'currency': data.get('currency'),
         'customer': {
             'email': data.get('email') or customer.get('email'),
@@ -220,6 +225,7 @@ SHOPIFY_NAMES = [
     ('external_id', 'id'), ('lines', 'line_items'),
     ('customer.email', 'email'), ('totals.total', 'total_price'),
     ('totals.tax', 'total_tax'), ('shipping.amount', 'shipping_lines'),
+    ('shipping.type', 'shipping_lines'),
     ]
 
 FORMATS = {
