@@ -139,7 +139,10 @@ def create_carriers(product):
     pool = Pool()
     Party = pool.get('party.party')
     Carrier = pool.get('carrier')
-    parties = Party.create([{'name': name} for name, _ in CARRIERS])
+    parties = Party.create([{
+                'name': name,
+                'addresses': [('create', [{'city': "Madrid"}])],
+                } for name, _ in CARRIERS])
     return Carrier.create([{
                 'party': party.id, 'carrier_product': product.id,
                 'ecom_tracking_url': url,

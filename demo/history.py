@@ -97,6 +97,8 @@ def build(args, rng, data, log):
             'ecom_channel': channel.id, 'ecom_external_id': external_id,
             'ecom_ordered_at': dt.datetime.combine(day, dt.time(
                     rng.choice(ORDER_HOURS), rng.randrange(60))),
+            # A few customers pay by bank transfer, later.
+            'ecom_payment_state': 'pending' if rng.random() < 0.06 else 'paid',
             'ecom_delivery': ('pickup' if channel.pickup
                 and rng.random() < PICKUP_RATE else 'carrier'),
             'web_id': f"{channel.code}-{external_id}",
@@ -187,10 +189,15 @@ def build(args, rng, data, log):
                     Shipment.save(shipments)
                     Shipment.do(shipments)
                     # Staff dispatch in the afternoon of the replayed day.
-                    Sale.write([m.sale for s in shipments
-                            for m in s.outgoing_moves[:1]], {
+                    shipped = Sale.browse({m.sale.id for s in shipments
+                            for m in s.outgoing_moves if m.sale})
+                    Sale.write(shipped, {
                             'ecom_shipped_at': dt.datetime.combine(
                                 day, dt.time(rng.randrange(14, 19)))})
+                with step('process'):
+                    # As the queued process would: the sale sees it shipped.
+                    Sale.process(shipped)
+                    drop_queued_tasks()
                 stats['shipped'] += len(shipments)
         if day.day == 1:
             log(f"  orders up to {day}: {dict(stats)}")

@@ -18,7 +18,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = [
     'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
     'ecom_reports']
-CROSS_MODULE = ['tests.test_intake_http', 'tests.test_demo_browser']
+CROSS_MODULE = [
+    'tests.test_sao_views', 'tests.test_intake_http',
+    'tests.test_demo_browser']
 
 
 def addons_digest():

@@ -2,16 +2,19 @@
 
 Builds a small demo database with the real builder, starts trytond with sao
 on a free local port, checks the data over JSON-RPC, then logs in with
-headless Chromium, opens the E-commerce menu and the Sales over Time chart.
-The screenshots are var/artifacts/ecommerce-menu.png and
-var/artifacts/report-sales-over-time.png.
+headless Chromium, opens the E-commerce menu, Orders to Prepare and the
+Sales over Time chart. The screenshots are var/artifacts/ecommerce-menu.png,
+var/artifacts/orders-to-prepare.png and var/artifacts/report-sales-over-time.png.
 """
+import datetime as dt
 import os
 import shutil
 import sys
 import tempfile
 import time
 import unittest
+
+from trytond.pyson import PYSONDecoder
 
 from tests.server import ROOT, Server, build_demo, drop_database
 
@@ -39,7 +42,9 @@ class DemoBrowserTest(unittest.TestCase):
             '--orders', str(SIZES['orders']),
             '--days', '30', '--live-days', '10', '--seed', '7')
         cls.build_seconds = time.monotonic() - started
-        cls.server = Server(cls.database, cls.env)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        cls.server = Server(cls.database, cls.env, log_path=os.path.join(
+                ARTIFACTS, 'browser-server.log'))
 
     @classmethod
     def tearDownClass(cls):
@@ -130,6 +135,47 @@ class DemoBrowserTest(unittest.TestCase):
             session = self.server.login(login, PASSWORD)
             self.assertTrue(session)
 
+    def to_prepare(self, session):
+        "The demo's orders to prepare, read the way the action lists them"
+        action, = self.server.rpc('model.ir.action.act_window.search_read',
+            [('name', '=', "Orders to Prepare")], 0, None, None,
+            ['pyson_domain', 'pyson_order'], {}, session=session)
+        decode = PYSONDecoder().decode
+        return self.server.rpc('model.sale.sale.search_read',
+            decode(action['pyson_domain']), 0, None,
+            [tuple(o) for o in decode(action['pyson_order'])],
+            ['number', 'ecom_due', 'ecom_late', 'ecom_delivery'], {},
+            session=session)
+
+    def test_orders_to_prepare(self):
+        "The replayed days leave orders to prepare, the most urgent first"
+        rows = self.to_prepare(self.server.login('staff', PASSWORD))
+        self.assertGreater(len(rows), 0)
+        self.assertNotIn(None, [r['ecom_due'] for r in rows])
+        dues = [dt.datetime(*(r['ecom_due'][k] for k in (
+                        'year', 'month', 'day', 'hour', 'minute', 'second')))
+            for r in rows]
+        self.assertEqual(dues, sorted(dues))
+
+    def open_orders_to_prepare(self, driver, wait, By, EC):
+        "Orders > Orders to Prepare lists the most urgent order first"
+        orders = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr[.//*[normalize-space(text())='Orders']]")))
+        orders.find_element(By.CSS_SELECTOR, '.expander').click()
+        entry = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr//*[normalize-space(text())='Orders to Prepare']")))
+        entry.click()
+        for tab in ["Late", "Unpaid", "Pickup"]:
+            wait.until(EC.visibility_of_element_located((By.XPATH,
+                        f"//a[contains(normalize-space(.), '{tab}')]")))
+        first = self.to_prepare(self.server.login('admin', PASSWORD))[0]
+        wait.until(EC.visibility_of_element_located((By.XPATH,
+                    ("//table//tbody/tr[1]//*[normalize-space(text())="
+                    f"'{first['number']}']"))))
+        time.sleep(1)
+        driver.save_screenshot(
+            os.path.join(ARTIFACTS, 'orders-to-prepare.png'))
+
     def open_sales_report(self, driver, wait, By, EC):
         "Reports > Sales over Time opens on its chart"
         reports = wait.until(EC.visibility_of_element_located((By.XPATH,
@@ -188,11 +234,14 @@ class DemoBrowserTest(unittest.TestCase):
             os.makedirs(ARTIFACTS, exist_ok=True)
             driver.save_screenshot(
                 os.path.join(ARTIFACTS, 'ecommerce-menu.png'))
+            self.open_orders_to_prepare(driver, wait, By, EC)
             self.open_sales_report(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)
             driver.save_screenshot(
                 os.path.join(ARTIFACTS, 'ecommerce-menu-failure.png'))
+            for entry in driver.get_log('browser'):
+                print("browser:", entry.get('message'), file=sys.stderr)
             raise
         finally:
             driver.quit()

@@ -11,7 +11,7 @@ from sql import Null
 from sql.functions import CurrentTimestamp
 from trytond.model import Index, ModelView, fields
 from trytond.pool import PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import timezone as tz
 from trytond.transaction import without_check_access
 
@@ -134,6 +134,15 @@ class Sale(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(t,
                 (t.ecom_due, Index.Range()),
                 where=t.ecom_channel != Null))
+
+    @classmethod
+    def view_attributes(cls):
+        # Lists that show the late flag show late orders in red.
+        return super().view_attributes() + [
+            ('/tree[field[@name="ecom_late"]]', 'visual',
+                If(Eval('state') == 'cancelled', 'muted',
+                    If(Eval('ecom_late', False), 'danger', ''))),
+            ]
 
     @classmethod
     def copy(cls, sales, default=None):
