@@ -112,6 +112,7 @@ def connect_channels(args, channels, account_category):
         if channel.kind == 'woocommerce':
             channel.preparation_hours = 24
         channel.save()
+    create_gateways(channels)
     for channel in channels:
         if channel.kind != 'generic':
             channel.hmac_secret = f'demo-{channel.kind}-secret'
@@ -147,6 +148,39 @@ def create_carriers(product):
                 'party': party.id, 'carrier_product': product.id,
                 'ecom_tracking_url': url,
                 } for party, (_, url) in zip(parties, CARRIERS)])
+
+
+GATEWAYS = {
+    # channel kind: storefront gateway codes
+    'woocommerce': ['stripe', 'ppcp-gateway'],
+    'shopify': ['shopify_payments', 'paypal'],
+    'generic': ['stripe'],
+    }
+METHODS = {
+    'stripe': "Stripe", 'ppcp-gateway': "PayPal", 'paypal': "PayPal",
+    'shopify_payments': "Shopify Payments",
+    }
+
+
+def create_gateways(channels):
+    "The payment gateways the storefronts take payments with"
+    pool = Pool()
+    Journal = pool.get('account.journal')
+    Account = pool.get('account.account')
+    Method = pool.get('account.invoice.payment.method')
+    Gateway = pool.get('ecom.channel.gateway')
+    journal, = Journal.search([('type', '=', 'cash')], limit=1)
+    cash, = Account.search([('code', '=', '1.1.1')], limit=1)
+    methods = {name: method for name, method in zip(
+            sorted(set(METHODS.values())), Method.create([{
+                        'name': name, 'journal': journal.id,
+                        'credit_account': cash.id, 'debit_account': cash.id,
+                        } for name in sorted(set(METHODS.values()))]))}
+    Gateway.create([{
+                'channel': channel.id, 'code': code,
+                'payment_method': methods[METHODS[code]].id,
+                } for channel in channels
+            for code in GATEWAYS[channel.kind]])
 
 
 def create_categories():

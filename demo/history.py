@@ -22,6 +22,8 @@ from trytond.pool import Pool
 RETURN_RATE = 0.03
 CANCEL_RATE = 0.01
 PICKUP_RATE = 0.3
+# Gateway reports that do not match: a partial capture, an unknown gateway.
+MISMATCH_RATE = 0.04
 # When customers order (UTC): more in the evening.
 ORDER_HOURS = [8, 10, 11, 12, 13, 15, 17, 18, 19, 19, 20, 20, 21, 21, 22]
 
@@ -160,6 +162,8 @@ def build(args, rng, data, log):
                 key=lambda i: i.id)
             with step('post'):
                 Invoice.post(invoices)
+            with step('payments'):
+                record_payments(rng, confirmed)
             for sale in confirmed:
                 for shipment in sale.shipments:
                     to_ship[day + dt.timedelta(
@@ -217,6 +221,34 @@ def archive(values):
         number=f"ARC-{values['ecom_channel']}-{values['ecom_external_id']}",
         comment="Archived order imported from the previous storefront: "
         "shipped and paid there; no shipment or invoice in this database.")
+
+
+def record_payments(rng, sales):
+    """What the storefronts report for paid orders: captures, and refunds
+    of returns; most match their invoice and are reconciled at once"""
+    Transaction_ = Pool().get('ecom.payment.transaction')
+    values = []
+    for sale in sales:
+        channel = sale.ecom_channel
+        if sale.ecom_payment_state != 'paid' or not channel.gateways:
+            continue
+        amount = sale.total_amount
+        gateway = rng.choice(channel.gateways).code
+        if rng.random() < MISMATCH_RATE:
+            if rng.random() < 0.5:
+                amount -= min(amount / 2, 5)
+            else:
+                gateway = 'klarna'
+        values.append({
+                'company': sale.company.id, 'channel': channel.id,
+                'kind': 'capture' if amount > 0 else 'refund',
+                'reference': f"{gateway[:2]}_{sale.id:08d}{rng.randrange(10**6)}",
+                'external_order': sale.ecom_external_id, 'sale': sale.id,
+                'gateway': getattr(channel.gateway(gateway), 'id', None),
+                'gateway_code': gateway, 'amount': abs(amount),
+                'currency': sale.currency.id, 'date': sale.ecom_ordered_at,
+                })
+    Transaction_.reconcile(Transaction_.create(values))
 
 
 def drop_queued_tasks():

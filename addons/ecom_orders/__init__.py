@@ -1,5 +1,5 @@
 """Online orders: sales channels, intake, fulfilment and after-sales."""
 
-from . import routes
+from . import payment_api, routes
 
-__all__ = ['routes']
+__all__ = ["payment_api", "routes"]

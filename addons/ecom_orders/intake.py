@@ -109,6 +109,8 @@ class Intake:
                 Sale.quote(chunk)
                 if confirm := [s for s in chunk if not s.ecom_hold_reason]:
                     Sale.confirm(confirm)
+        pool.get('ecom.payment.transaction').from_orders(
+            self.channel, [(s, i.order) for i, s in sales])
         for item, sale in sales:
             r = item.result
             r.sale, r.number = sale.id, sale.number
