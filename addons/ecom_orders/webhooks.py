@@ -112,7 +112,8 @@ def from_woocommerce(data):
             if isinstance(c, dict)],
         'payment': {
             'status': 'paid' if paid else 'pending',
-            'method': data.get('payment_method_title') or None,
+            # The gateway's id (stripe, ppcp-gateway), not its title.
+            'method': data.get('payment_method') or None,
             'reference': data.get('transaction_id') or None,
             },
         'totals': {'total': data.get('total'), 'tax': data.get('total_tax')},
@@ -211,8 +212,8 @@ def from_shopify(data):
         'payment': {
             'status': 'paid' if data.get('financial_status') == 'paid'
             else 'pending',
-            'method': ', '.join(data.get('payment_gateway_names') or [])
-            or None,
+            'method': next(iter(data.get('payment_gateway_names') or []),
+                None),
             'reference': str(data['checkout_id'])
             if data.get('checkout_id') else None,
             },

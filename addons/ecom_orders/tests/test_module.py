@@ -262,9 +262,15 @@ class IntakeFormatTestCase(unittest.TestCase):
                         'subtotal': '20.00', 'total': '18.00'}],
                 'shipping_lines': [{'method_title': "Flat", 'total': '4.00'}],
                 'coupon_lines': [{'code': 'TEN'}],
+                'payment_method': 'stripe',
+                'payment_method_title': "Credit card (Stripe)",
+                'transaction_id': 'ch_3Q',
                 'total': '26.62', 'total_tax': '4.62'})
         self.assertEqual(order.external_id, '727')
         self.assertEqual(order.payment_state, 'paid')
+        # The gateway's id picks the channel's payment gateway.
+        self.assertEqual((order.payment_method, order.payment_reference),
+            ('stripe', 'ch_3Q'))
         self.assertEqual(order.billing.street, "Rua 1\n2º")
         self.assertEqual(order.shipping, order.billing)
         self.assertEqual(order.shipping_amount, Decimal('4.00'))
@@ -293,8 +299,10 @@ class IntakeFormatTestCase(unittest.TestCase):
                 'shipping_lines': [{'title': "Std", 'price': '6.05',
                         'tax_lines': [{'price': '1.05'}]}],
                 'customer_locale': 'it-IT',
+                'payment_gateway_names': ['shopify_payments', 'gift_card'],
                 'total_price': '18.15', 'total_tax': '3.15'})
         self.assertEqual(order.lang, 'it')
         self.assertEqual(order.payment_state, 'paid')
+        self.assertEqual(order.payment_method, 'shopify_payments')
         self.assertEqual(order.lines[0].unit_price, Decimal('10.00'))
         self.assertEqual(order.shipping_amount, Decimal('5.00'))
