@@ -49,6 +49,19 @@ class PaymentsHTTPTests:
             ('duplicate', transaction['id']))
         self.assertEqual(len(self.transactions(reference)), 1)
 
+    def test_capture_reported_later_pays_invoice(self):
+        "A pending order's capture, reported by the API, posts and pays"
+        order = self.order(payment={'status': 'pending'})
+        _, answer = self.post_generic(order)
+        code, result = self.post_payment(self.payment(order))
+        self.assertEqual(code, 201, result)
+        self.assertEqual(result['state'], 'reconciled', result)
+        sale, = self.read('sale.sale', [answer['sale']['id']],
+            ['invoices', 'ecom_payment_state'])
+        self.assertEqual(sale['ecom_payment_state'], 'paid')
+        invoice, = self.read('account.invoice', sale['invoices'], ['state'])
+        self.assertEqual(invoice['state'], 'paid')
+
     def test_refund_waits_for_credit_note(self):
         order = self.order()
         _, answer = self.post_generic(order)

@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAO = os.environ.get('TRYTOND_WEB__ROOT') or os.path.join(
     ROOT, 'var', 'sao', 'package')
 MODULES = ['ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
-    'ecom_reports']
+    'ecom_reports', 'ecom_returns']
 
 
 def sao_tree_widgets():

@@ -19,7 +19,8 @@ import random
 import time
 
 from trytond.protocols.wrappers import set_max_request_size, with_pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
+from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -97,20 +98,34 @@ def _payments(request, pool, channel_id):
                     f"a {status} transaction moves no money; report it "
                     "again when it succeeds")})
     deadline = time.monotonic() + RETRY_SECONDS
+    extras = {}
     while True:
         with Transaction().start(db, 0, context={
-                    'company': company, 'language': 'en'}) as transaction:
+                    'company': company, 'language': 'en'},
+                **extras) as transaction:
             try:
                 answer = _record(pool, channel_id, values)
                 transaction.commit()
-                return answer
             except IntakeError:
                 raise
+            except TransactionError as e:
+                # Posting the payment's move locks its sequence: start again
+                # with the lock taken, as Tryton's RPC dispatcher does.
+                transaction.rollback()
+                transaction.tasks.clear()
+                e.fix(extras)
+                continue
             except Exception as e:
                 transaction.rollback()
+                transaction.tasks.clear()
                 if not is_retryable(e) or time.monotonic() > deadline:
                     raise
                 time.sleep(random.uniform(0, 0.1))
+                continue
+        # What the commit queued (the paid invoice's processing).
+        while transaction.tasks:
+            run_task(pool, transaction.tasks.pop())
+        return answer
 
 
 def _record(pool, channel_id, values):

@@ -1,0 +1,1 @@
+"""Returns (RMA) of online orders, on top of sale_complaint."""
