@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from tests.payments_http import PaymentsHTTPTests
+from tests.returns_http import ReturnsHTTPTests
 from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
 
 PASSWORD = 'intake-test-pw'
@@ -43,7 +44,8 @@ def totals(lines, shipping=Decimal(0)):
     return untaxed, tax, untaxed + tax
 
 
-class IntakeHTTPTest(PaymentsHTTPTests, unittest.TestCase):
+class IntakeHTTPTest(
+        PaymentsHTTPTests, ReturnsHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod

@@ -32,7 +32,7 @@ class SaoTreeViewsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module(MODULES[-1])
+        activate_module(MODULES)
         cls.widgets = sao_tree_widgets()
 
     def test_sao_widgets_read(self):

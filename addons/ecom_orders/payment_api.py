@@ -14,24 +14,13 @@ channel, kind and reference) or not a settled transaction (``status``
 pending or failed: nothing is written), 4xx with every error named.
 """
 import datetime
-import logging
-import random
-import time
 
-from trytond.protocols.wrappers import set_max_request_size, with_pool
-from trytond.transaction import Transaction, TransactionError
-from trytond.worker import run_task
-from trytond.wsgi import app
-from werkzeug.exceptions import RequestEntityTooLarge
+from .api import channel_endpoint, write
+from .intake_format import IntakeError, _Checker, _timestamp
+from .routes import _response
 
-from .intake_format import IntakeError, _Checker, _timestamp, decode
-from .routes import _authenticate, _Refused, _response
-from .stock import is_retryable
-
-logger = logging.getLogger(__name__)
 KINDS = ('capture', 'refund')
 STATUSES = ('succeeded', 'pending', 'failed')
-RETRY_SECONDS = 30
 
 
 def parse_payment(data):
@@ -62,70 +51,14 @@ def parse_payment(data):
     return status, values
 
 
-@app.route('/<database_name>/ecom/v1/channels/<int:channel_id>/payments',
-    methods={'POST'})
-@with_pool
-@set_max_request_size(64 << 10)
-def payments(request, pool, channel_id):
-    try:
-        return _payments(request, pool, channel_id)
-    except IntakeError as error:
-        return _response(error.status, dict(
-                error.as_json(), status='rejected'))
-    except _Refused as refused:
-        return _response(refused.error.status, dict(
-                refused.error.as_json(), status='rejected'))
-    except Exception:
-        logger.exception("payment report of channel %s failed", channel_id)
-        return _response(500, {'status': 'error', 'code': 'server_error',
-                'errors': [{'field': 'payment', 'reason': "internal error; "
-                        "nothing was recorded, retry later"}]})
-
-
-def _payments(request, pool, channel_id):
-    try:
-        body = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        raise IntakeError(413, [("body", ("is larger than "
-                    f"{request.max_content_length} bytes"))], "too_large")
-    db = pool.database_name
-    with Transaction().start(db, 0, readonly=True):
-        channel = _authenticate(pool, channel_id, 'generic', request, body)
-        company = channel.company.id
-    status, values = parse_payment(decode(body))
+@channel_endpoint('payments', 'payment')
+def payments(pool, channel_id, company_id, data):
+    status, values = parse_payment(data)
     if status != 'succeeded':
         return _response(200, {'status': 'ignored', 'reason': (
                     f"a {status} transaction moves no money; report it "
                     "again when it succeeds")})
-    deadline = time.monotonic() + RETRY_SECONDS
-    extras = {}
-    while True:
-        with Transaction().start(db, 0, context={
-                    'company': company, 'language': 'en'},
-                **extras) as transaction:
-            try:
-                answer = _record(pool, channel_id, values)
-                transaction.commit()
-            except IntakeError:
-                raise
-            except TransactionError as e:
-                # Posting the payment's move locks its sequence: start again
-                # with the lock taken, as Tryton's RPC dispatcher does.
-                transaction.rollback()
-                transaction.tasks.clear()
-                e.fix(extras)
-                continue
-            except Exception as e:
-                transaction.rollback()
-                transaction.tasks.clear()
-                if not is_retryable(e) or time.monotonic() > deadline:
-                    raise
-                time.sleep(random.uniform(0, 0.1))
-                continue
-        # What the commit queued (the paid invoice's processing).
-        while transaction.tasks:
-            run_task(pool, transaction.tasks.pop())
-        return answer
+    return write(pool, company_id, _record, pool, channel_id, values)
 
 
 def _record(pool, channel_id, values):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import ModelView, Unique, fields
 from trytond.modules.ecom_orders.sale import RETURN_REASONS
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
@@ -63,6 +63,16 @@ class Complaint(metaclass=PoolMeta):
                 ('to_refund', "To Refund"),
                 ('refunded', "Refunded"),
                 ], "Refund"), 'get_ecom_refund_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The storefront's return id opens one return per order.
+        cls._sql_constraints += [
+            ('ecom_reference_unique', Unique(t, t.origin, t.reference),
+                'ecom_returns.msg_return_reference_unique'),
+            ]
 
     @classmethod
     def default_type(cls):

@@ -1,0 +1,121 @@
+"""The storefront opens returns: POST /<db>/ecom/v1/channels/<id>/returns.
+
+Body::
+
+    {"reference": "R-77", "order": "1001", "note": "too small",
+     "lines": [{"sku": "SHOE-42", "quantity": 1, "reason": "size_fit"}]}
+
+201 a return submitted for approval (state *waiting*) with its number; 200
+the same reference was opened already (same return); 422 every bad field
+named (unknown order, SKU not on the order, reason, quantity above what
+is left to return), nothing written. Same API key as orders.
+"""
+from trytond.exceptions import UserError
+from trytond.modules.ecom_orders.api import channel_endpoint, write
+from trytond.modules.ecom_orders.intake_format import IntakeError, _Checker
+from trytond.modules.ecom_orders.routes import _response
+from trytond.modules.ecom_orders.sale import RETURN_REASONS
+
+from .returns import _return_type
+
+REASONS = [r for r, _ in RETURN_REASONS if r]
+MAX_LINES = 100
+
+
+def parse_return(data):
+    chk = _Checker()
+    if chk.obj(data, 'return') is None:
+        raise IntakeError(422, chk.errors)
+    values = {
+        'reference': chk.text(data, 'reference', '', max_length=100),
+        'order': chk.text(data, 'order', '', max_length=100),
+        'note': chk.text(data, 'note', '', required=False,
+            max_length=2000),
+        'lines': [],
+        }
+    lines = data.get('lines')
+    if not isinstance(lines, list) or not lines:
+        chk.error('lines', "must be a non-empty list")
+        lines = []
+    elif len(lines) > MAX_LINES:
+        chk.error('lines', f"has more than {MAX_LINES} lines")
+        lines = []
+    for i, raw in enumerate(lines):
+        path = f'lines[{i}].'
+        if chk.obj(raw, path.rstrip('.')) is None:
+            continue
+        sku = chk.text(raw, 'sku', path, max_length=100)
+        quantity = chk.amount(raw, 'quantity', path, positive=True)
+        reason = chk.text(raw, 'reason', path)
+        if reason and reason not in REASONS:
+            chk.error(f'{path}reason',
+                f"{reason!r} is not one of " + ', '.join(REASONS))
+        values['lines'].append((sku, quantity, reason))
+    if chk.errors:
+        raise IntakeError(422, chk.errors)
+    return values
+
+
+@channel_endpoint('returns', 'return')
+def returns(pool, channel_id, company_id, data):
+    values = parse_return(data)
+    return write(pool, company_id, _open, pool, channel_id, values)
+
+
+def _open(pool, channel_id, values):
+    Sale = pool.get('sale.sale')
+    Complaint = pool.get('sale.complaint')
+    sales = Sale.search([
+            ('ecom_channel', '=', channel_id),
+            ('ecom_external_id', '=', values['order']),
+            ], limit=1)
+    if not sales:
+        raise IntakeError(422, [('order', (
+                        f"no order {values['order']!r} in this channel"))])
+    sale, = sales
+    existing = Complaint.search([
+            ('origin', '=', str(sale)),
+            ('reference', '=', values['reference']),
+            ], limit=1)
+    if existing:
+        return _answer(200, 'duplicate', existing[0])
+    lines, errors = [], []
+    for i, (sku, quantity, reason) in enumerate(values['lines']):
+        matches = [l for l in sale.lines if l.type == 'line'
+            and l.product and l.product.code == sku and l.quantity > 0]
+        if not matches:
+            errors.append((f'lines[{i}].sku',
+                    f"{sku!r} is not on order {values['order']!r}"))
+            continue
+        lines.append({'line': matches[0].id, 'quantity': float(quantity),
+                'ecom_reason': reason})
+    if errors:
+        raise IntakeError(422, errors)
+    if sale.state not in {'confirmed', 'processing', 'done'}:
+        raise IntakeError(422, [('order', (
+                        f"order {values['order']!r} is {sale.state}, "
+                        "not confirmed"))])
+    try:
+        complaint, = Complaint.create([{
+                    'type': _return_type(), 'company': sale.company.id,
+                    'customer': sale.party.id, 'origin': str(sale),
+                    'reference': values['reference'],
+                    'description': values['note'],
+                    'actions': [('create', [{
+                                    'action': 'sale_return',
+                                    'sale_lines': [('create', lines)],
+                                    }])],
+                    }])
+        Complaint.wait([complaint])
+    except UserError as error:
+        # The quantity check names the line; the storefront knows it by
+        # its position.
+        raise IntakeError(422, [('lines', error.message)]) from None
+    return _answer(201, 'opened', complaint)
+
+
+def _answer(status, result, complaint):
+    return _response(status, {
+            'status': result, 'return': complaint.id,
+            'number': complaint.number, 'state': complaint.state,
+            })
