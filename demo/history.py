@@ -206,6 +206,7 @@ def build(args, rng, data, log):
         if day.day == 1:
             log(f"  orders up to {day}: {dict(stats)}")
     stats['awaiting shipment'] = sum(len(s) for s in to_ship.values())
+    stats['open returns'] = open_returns(rng, data['company'])
     log(f"order history: {dict(stats)}")
     log("time per step: " + ", ".join(
             f"{k} {v:.1f}s" for k, v in sorted(spent.items())))
@@ -249,6 +250,60 @@ def record_payments(rng, sales):
                 'currency': sale.currency.id, 'date': sale.ecom_ordered_at,
                 })
     Transaction_.reconcile(Transaction_.create(values))
+
+
+RMA_STEPS = ['waiting', 'waiting', 'to_receive', 'to_receive', 'to_refund']
+
+
+def open_returns(rng, company):
+    """Returns (RMAs) of recently shipped orders at each step: to approve,
+    approved waiting for the parcel, received waiting for the refund"""
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Complaint = pool.get('sale.complaint')
+    Shipment = pool.get('stock.shipment.out.return')
+    ModelData = pool.get('ir.model.data')
+    return_type = ModelData.get_id('ecom_returns', 'complaint_type_return')
+    sales = Sale.search([
+            ('company', '=', company.id), ('ecom_channel', '!=', None),
+            ('shipment_state', '=', 'sent'), ('origin', '=', None),
+            ('total_amount_cache', '>', 0), ('state', '!=', 'done'),
+            ], order=[('id', 'DESC')], limit=len(RMA_STEPS))
+    with Transaction().set_context(_skip_warnings=True):
+        for sale, step in zip(sales, RMA_STEPS):
+            goods = [l for l in sale.lines if l.type == 'line'
+                and l.product.type == 'goods']
+            line = rng.choice(goods)
+            rma, = Complaint.create([{
+                        'type': return_type, 'customer': sale.party.id,
+                        'company': company.id, 'origin': str(sale),
+                        'reference': f"R-{sale.ecom_external_id}",
+                        'description': "Customer's return request",
+                        'actions': [('create', [{
+                                        'action': 'sale_return',
+                                        'sale_lines': [('create', [{
+                                                        'line': line.id,
+                                                        'quantity': 1,
+                                                        'ecom_reason': rng.choice(
+                                                            RETURN_REASONS),
+                                                        }])],
+                                        }])],
+                        }])
+            Complaint.wait([rma])
+            if step == 'waiting':
+                continue
+            Complaint.approve([rma])
+            drop_queued_tasks()
+            Complaint.process([rma])
+            returned = Sale.browse(rma.ecom_return_sales)
+            drop_queued_tasks()
+            Sale.process(returned)
+            drop_queued_tasks()
+            if step == 'to_refund':
+                Shipment.receive([s for r in Sale.browse(returned)
+                        for s in r.shipment_returns])
+    return len(sales)
 
 
 def drop_queued_tasks():
