@@ -17,7 +17,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAO = os.environ.get('TRYTOND_WEB__ROOT') or os.path.join(
     ROOT, 'var', 'sao', 'package')
 MODULES = ['ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
-    'ecom_reports', 'ecom_returns']
+    'ecom_reports', 'ecom_returns',
+    'ecom_notifications']
 
 
 def sao_tree_widgets():

@@ -1,0 +1,1 @@
+"""Customer emails and storefront status webhooks of online orders."""
