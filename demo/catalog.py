@@ -109,6 +109,8 @@ def connect_channels(args, channels, account_category):
         # The shops' own app offers store pickup; the WooCommerce store
         # promises same-day dispatch for orders before the cut-off.
         channel.pickup = channel.kind == 'generic'
+        channel.carriers = carriers
+        channel.free_shipping_threshold = Decimal(60)
         if channel.kind == 'woocommerce':
             channel.preparation_hours = 24
         channel.save()
@@ -144,10 +146,31 @@ def create_carriers(product):
                 'name': name,
                 'addresses': [('create', [{'city': "Madrid"}])],
                 } for name, _ in CARRIERS])
-    return Carrier.create([{
+    spain, = pool.get('country.country').search([('code', '=', 'ES')])
+    carriers = Carrier.create([{
                 'party': party.id, 'carrier_product': product.id,
                 'ecom_tracking_url': url,
-                } for party, (_, url) in zip(parties, CARRIERS)])
+                'carrier_cost_method': 'ecom_rates',
+                'ecom_rates': [('create', [{
+                                'sequence': i, 'name': name,
+                                'countries': [('add', [spain.id])]
+                                if domestic else [],
+                                'max_weight': max_weight,
+                                'price': Decimal(price) + extra,
+                                } for i, (name, domestic, max_weight, price)
+                            in enumerate(RATES)])],
+                } for extra, party, (_, url) in zip(
+                [Decimal(0), Decimal('0.50'), Decimal('1.00')],
+                parties, CARRIERS)])
+    return carriers
+
+
+RATES = [
+    # name, Spain only, up to kg, price
+    ("Spain, up to 2 kg", True, 2, '3.90'),
+    ("Spain, up to 20 kg", True, 20, '6.90'),
+    ("Europe, up to 20 kg", False, 20, '12.90'),
+    ]
 
 
 GATEWAYS = {
@@ -242,6 +265,7 @@ def create_products(args, rng, leaves, account_category, shop):
     Uom = pool.get('product.uom')
     Shop = pool.get('web.shop')
     unit, = Uom.search([('name', '=', 'Unit')])
+    kilogram, = Uom.search([('name', '=', 'Kilogram')])
     values, images, seen = [], [], set()
     for i in range(args.products):
         leaf, (low, high) = leaves[i % len(leaves)]
@@ -260,6 +284,8 @@ def create_products(args, rng, leaves, account_category, shop):
                 'name': name, 'code': sku, 'type': 'goods',
                 'default_uom': unit.id, 'salable': True, 'sale_uom': unit.id,
                 'list_price': price, 'account_category': account_category.id,
+                'weight': round(rng.uniform(0.1, 2.5), 2),
+                'weight_uom': kilogram.id,
                 'categories': [('add', [leaf.id])],
                 'products': [('create', [{'cost_price': cost}])],
                 })
