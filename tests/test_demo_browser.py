@@ -69,8 +69,9 @@ class DemoBrowserTest(unittest.TestCase):
         customers = self.count(session, 'party.party',
             [('addresses.subdivision', '!=', None)])
         self.assertEqual(customers, SIZES['customers'])
+        # Returns are sales too: of the storefront (-R1) or of an RMA.
         orders = self.count(session, 'sale.sale', [
-                ('ecom_channel', '!=', None),
+                ('ecom_channel', '!=', None), ('origin', '=', None),
                 ('ecom_external_id', 'not like', '%-R%')])
         self.assertEqual(orders, SIZES['orders'])
         archived = self.count(session, 'sale.sale', [
@@ -176,6 +177,20 @@ class DemoBrowserTest(unittest.TestCase):
         driver.save_screenshot(
             os.path.join(ARTIFACTS, 'orders-to-prepare.png'))
 
+    def open_list(self, driver, wait, By, EC, name, tabs, screenshot):
+        "An entry of the expanded Orders menu opens its list with its tabs"
+        entry = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    f"//tr//*[normalize-space(text())='{name}']")))
+        entry.click()
+        wait.until(EC.visibility_of_element_located((By.XPATH,
+                    ("//*[contains(@class, 'tab')]"
+                        f"//*[normalize-space(text())='{name}']"))))
+        for tab in tabs:
+            wait.until(EC.visibility_of_element_located((By.XPATH,
+                        f"//a[contains(normalize-space(.), '{tab}')]")))
+        time.sleep(1)
+        driver.save_screenshot(os.path.join(ARTIFACTS, screenshot))
+
     def open_sales_report(self, driver, wait, By, EC):
         "Reports > Sales over Time opens on its chart"
         reports = wait.until(EC.visibility_of_element_located((By.XPATH,
@@ -235,6 +250,13 @@ class DemoBrowserTest(unittest.TestCase):
             driver.save_screenshot(
                 os.path.join(ARTIFACTS, 'ecommerce-menu.png'))
             self.open_orders_to_prepare(driver, wait, By, EC)
+            for name, tabs, screenshot in [
+                    ("Gateway Payments", ["To Reconcile", "Waiting for Invoice"],
+                        'gateway-payments.png'),
+                    ("Returns", ["To Approve", "Approved"], 'returns.png'),
+                    ("Customer Notifications", ["Failed", "Queued"],
+                        'customer-notifications.png')]:
+                self.open_list(driver, wait, By, EC, name, tabs, screenshot)
             self.open_sales_report(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)
