@@ -18,7 +18,10 @@ from trytond.pyson import PYSONDecoder
 
 from tests.server import ROOT, Server, build_demo, drop_database
 
-ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts')
+BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
+# CI runs both backends at once: PostgreSQL's screenshots go in a subfolder.
+ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts',
+    *([] if BACKEND == 'sqlite' else [BACKEND]))
 PASSWORD = 'smoke-test-pw'
 SUBMENUS = ["Catalog", "Orders", "Promotions", "Reports", "Configuration"]
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
