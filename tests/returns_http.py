@@ -55,8 +55,8 @@ class ReturnsHTTPTests:
                         'quantity': 2, 'reason': 'damaged'}]))
         self.assertEqual(code, 422, answer)
         error, = answer['errors']
-        self.assertEqual(error['field'], 'lines')
-        self.assertIn("exceeds the 2 sold", error['reason'])
+        self.assertEqual(error['field'], 'lines[0].quantity')
+        self.assertEqual(error['reason'], "2 is more than the 1 left to return")
         self.assertEqual(self.count('sale.complaint'), before)
 
     def test_bad_return_names_fields(self):

@@ -9,7 +9,6 @@ creates the customer return shipment and the draft credit note. When the
 warehouse receives the parcel the credit note is posted; the gateway's
 refund is then reconciled with it (ecom_orders' payments).
 """
-from collections import defaultdict
 from decimal import Decimal
 
 from trytond.exceptions import UserError
@@ -247,26 +246,31 @@ class ActionSaleLine(metaclass=PoolMeta):
                 sale_lines.add(line.line)
         if not sale_lines:
             return
-        returned = defaultdict(float)
+        for sale_line, (sold, returned) in cls.returned(sale_lines).items():
+            if returned > sold + 1e-9:
+                lang = Pool().get('ir.lang').get()
+                raise UserError(gettext(
+                        'ecom_returns.msg_return_quantity_exceeds',
+                        line=sale_line.rec_name,
+                        returned=lang.format_number(returned,
+                            digits=sale_line.unit.digits),
+                        sold=lang.format_number(sold,
+                            digits=sale_line.unit.digits)))
+
+    @classmethod
+    def returned(cls, sale_lines):
+        """{sale line: (sold, in returns not rejected or cancelled)}"""
+        result = {l: (l.actual_quantity if l.actual_quantity is not None
+                else l.quantity, 0.0) for l in sale_lines}
         for other in cls.search([
                     ('line', 'in', [l.id for l in sale_lines]),
                     ('action.action', '=', 'sale_return'),
                     ('action.complaint.state', 'not in', list(CLOSED)),
                     ]):
-            returned[other.line] += other.get_quantity() or 0
-        for sale_line in sale_lines:
-            sold = (sale_line.actual_quantity
-                if sale_line.actual_quantity is not None
-                else sale_line.quantity)
-            if returned[sale_line] > sold + 1e-9:
-                lang = Pool().get('ir.lang').get()
-                raise UserError(gettext(
-                        'ecom_returns.msg_return_quantity_exceeds',
-                        line=sale_line.rec_name,
-                        returned=lang.format_number(returned[sale_line],
-                            digits=sale_line.unit.digits),
-                        sold=lang.format_number(sold,
-                            digits=sale_line.unit.digits)))
+            sold, returned = result[other.line]
+            result[other.line] = (
+                sold, returned + (other.get_quantity() or 0))
+        return result
 
 
 class ShipmentOutReturn(metaclass=PoolMeta):

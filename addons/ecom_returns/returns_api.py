@@ -64,6 +64,7 @@ def returns(pool, channel_id, company_id, data):
 
 def _open(pool, channel_id, values):
     Sale = pool.get('sale.sale')
+    SaleLine = pool.get('sale.line')
     Complaint = pool.get('sale.complaint')
     sales = Sale.search([
             ('ecom_channel', '=', channel_id),
@@ -89,6 +90,20 @@ def _open(pool, channel_id, values):
             continue
         lines.append({'line': matches[0].id, 'quantity': float(quantity),
                 'ecom_reason': reason})
+    if errors:
+        raise IntakeError(422, errors)
+    # Quantities above what is left to return, named by their position.
+    ActionLine = pool.get('sale.complaint.action-sale.line')
+    sale_lines = {l['line']: l for l in lines}
+    left = {l.id: sold - returned for l, (sold, returned) in
+        ActionLine.returned(SaleLine.browse(list(sale_lines))).items()}
+    asked = {}
+    for i, line in enumerate(lines):
+        asked[line['line']] = asked.get(line['line'], 0) + line['quantity']
+        if asked[line['line']] > left[line['line']] + 1e-9:
+            errors.append((f'lines[{i}].quantity', (
+                        f"{line['quantity']:g} is more than the "
+                        f"{max(left[line['line']], 0):g} left to return")))
     if errors:
         raise IntakeError(422, errors)
     if sale.state not in {'confirmed', 'processing', 'done'}:
