@@ -12,6 +12,7 @@ checkout of the same code (CI's fresh clone) reuses a valid one.
 import hashlib
 import os
 import sys
+import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -47,26 +48,37 @@ def setup_environment():
     return backend
 
 
-def suites(names=None):
-    loader = unittest.TestLoader()
-    names = names or [
+def suite_names():
+    return [
         f'trytond.modules.{m}.tests.{t[:-3]}' for m in MODULES
         for t in sorted(os.listdir(os.path.join(ROOT, 'addons', m, 'tests')))
         if t.startswith('test_') and t.endswith('.py')] + CROSS_MODULE
-    return unittest.TestSuite(loader.loadTestsFromName(n) for n in names)
 
 
 def main(argv):
     backend = setup_environment()
-    suite = suites(argv[1:])
-    print(f"running {suite.countTestCases()} tests on {backend}", flush=True)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(
-        result.unexpectedSuccesses)
-    skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if not result.testsRun:
+    loader = unittest.TestLoader()
+    suites = [(n, loader.loadTestsFromName(n))
+        for n in argv[1:] or suite_names()]
+    count = sum(s.countTestCases() for _, s in suites)
+    print(f"running {count} tests on {backend}", flush=True)
+    runner = unittest.TextTestRunner(verbosity=2)
+    ran = failed = skipped = 0
+    timings = []
+    for name, suite in suites:
+        started = time.monotonic()
+        result = runner.run(suite)
+        timings.append((name, result.testsRun, time.monotonic() - started))
+        ran += result.testsRun
+        failed += len(result.failures) + len(result.errors) + len(
+            result.unexpectedSuccesses)
+        skipped += len(result.skipped)
+    print(f"time per suite on {backend}:")
+    for name, tests, seconds in timings:
+        print(f"  {seconds:7.1f}s {tests:4d} tests  {name}")
+    print(f"{ran - failed - skipped} passed, {failed} failed, "
+        f"{skipped} skipped")
+    if not ran:
         print("no test ran", file=sys.stderr)
         return 1
     return 1 if failed else 0
