@@ -1,6 +1,6 @@
 """Benchmark: batched order intake over HTTP against the ordinary path.
 
-    python -m bench.intake [--orders 2000] [--ordinary 60] [--keep]
+    python -m bench.intake [--orders 2000] [--ordinary 60] [--paid] [--keep]
 
 Uses the database URI of the environment (TRYTOND_DATABASE__URI; the
 Makefile's ``make bench-intake`` points it at PostgreSQL). Builds a small
@@ -15,6 +15,11 @@ demo database with the real builder, then measures in the same run:
    invoices), run in batches of 100 as a trytond-worker would;
 3. ordinary: the same kind of order created the ordinary way with proteus
    (create + quote + confirm, which processes it).
+
+With ``--paid`` the orders come paid with a Stripe charge: the intake
+records each capture and the processing posts the invoice and reconciles
+the payment with it (a payment move per order). Run it with and without to
+see what the payment reconciliation costs.
 
 Prints orders/s of each and the ratios. This is a benchmark, not a test.
 """
@@ -44,6 +49,8 @@ def parse_args():
     parser.add_argument('--database', default='bench_intake')
     parser.add_argument('--orders', type=int, default=2000)
     parser.add_argument('--ordinary', type=int, default=60)
+    parser.add_argument('--paid', action='store_true',
+        help="orders paid by Stripe: captures reconciled at processing")
     parser.add_argument('--keep', action='store_true',
         help="reuse the database of a previous run")
     return parser.parse_args()
@@ -77,7 +84,8 @@ def main():
     server = Server(args.database, dict(env, TRYTOND_QUEUE__WORKER='True'),
         log_path=os.path.join(ARTIFACTS, 'bench-intake-server.log'))
     try:
-        orders = [make_order(rng, products) for _ in range(args.orders)]
+        orders = [make_order(rng, products, args.paid)
+            for _ in range(args.orders)]
         intake_s, accepted = run_intake(server, args.database, fixture,
             orders)
     finally:
@@ -92,7 +100,9 @@ def main():
     backend = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://').split(
         ':')[0]
     print(f"\nbackend: {backend}; {len(accepted)} orders accepted of "
-        f"{len(orders)}, batches of {BATCH}")
+        f"{len(orders)}, batches of {BATCH}; "
+        + ("paid by Stripe, captures reconciled: "
+            f"{reconciled(args.database)}" if args.paid else "pending payment"))
     rows = [
         ("intake (HTTP batch: validate, reserve, confirm)", intake_rate),
         ("processing (shipments + invoices, queued)", process_rate),
@@ -105,6 +115,12 @@ def main():
     print(f"  ratio intake / ordinary:{intake_rate / ordinary_rate:>40.1f}x")
     print(f"  ratio end to end / ordinary:{end_to_end / ordinary_rate:>36.1f}x")
     print("targets: intake >= 200 orders/s and >= 20x the ordinary path")
+
+
+def reconciled(database):
+    from proteus import Model
+    Transaction_ = Model.get('ecom.payment.transaction')
+    return len(Transaction_.find([('state', '=', 'reconciled')]))
 
 
 def stock_up(database):
@@ -131,7 +147,7 @@ def stock_up(database):
     return result
 
 
-def make_order(rng, products):
+def make_order(rng, products, paid=False):
     lines = [(code, rng.randint(1, 3), price)
         for code, price in rng.sample(products, rng.randint(1, 3))]
     untaxed = sum((q * p for _, q, p in lines), Decimal(0)) + Decimal('4.90')
@@ -147,6 +163,9 @@ def make_order(rng, products):
             for c, q, p in lines],
         'shipping': {'method': "Standard", 'amount': '4.90'},
         'totals': {'total': str(untaxed + tax), 'tax': str(tax)},
+        'payment': ({'status': 'paid', 'method': 'stripe',
+                'reference': f'ch_{uuid.uuid4().hex}'} if paid
+            else {'status': 'pending'}),
         }
 
 
