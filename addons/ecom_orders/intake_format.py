@@ -108,6 +108,19 @@ class _Checker:
             return None
         return data
 
+    def objects(self, data, key, max_items):
+        """The objects of the non-empty list ``data[key]`` (at most
+        ``max_items``) with their path, e.g. ('lines[2].', {...})"""
+        items = data.get(key)
+        if not isinstance(items, list) or not items:
+            self.error(key, "must be a non-empty list")
+            return []
+        if len(items) > max_items:
+            self.error(key, f"has more than {max_items} {key}")
+            return []
+        return [(f'{key}[{i}].', raw) for i, raw in enumerate(items)
+            if self.obj(raw, f'{key}[{i}]') is not None]
+
     def text(self, data, key, path, required=True, max_length=255):
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -211,17 +224,7 @@ def parse_order(data):
             chk, data.get('shipping_address'), 'shipping_address.')
 
     lines = []
-    raw_lines = data.get('lines')
-    if not isinstance(raw_lines, list) or not raw_lines:
-        chk.error('lines', "must be a non-empty list")
-        raw_lines = []
-    elif len(raw_lines) > MAX_LINES:
-        chk.error('lines', f"has more than {MAX_LINES} lines")
-        raw_lines = []
-    for i, raw in enumerate(raw_lines):
-        path = f'lines[{i}].'
-        if chk.obj(raw, path.rstrip('.')) is None:
-            continue
+    for path, raw in chk.objects(data, 'lines', MAX_LINES):
         sku = chk.text(raw, 'sku', path, max_length=100)
         quantity = chk.amount(raw, 'quantity', path, positive=True)
         unit_price = chk.amount(raw, 'unit_price', path)

@@ -33,17 +33,7 @@ def parse_return(data):
             max_length=2000),
         'lines': [],
         }
-    lines = data.get('lines')
-    if not isinstance(lines, list) or not lines:
-        chk.error('lines', "must be a non-empty list")
-        lines = []
-    elif len(lines) > MAX_LINES:
-        chk.error('lines', f"has more than {MAX_LINES} lines")
-        lines = []
-    for i, raw in enumerate(lines):
-        path = f'lines[{i}].'
-        if chk.obj(raw, path.rstrip('.')) is None:
-            continue
+    for path, raw in chk.objects(data, 'lines', MAX_LINES):
         sku = chk.text(raw, 'sku', path, max_length=100)
         quantity = chk.amount(raw, 'quantity', path, positive=True)
         reason = chk.text(raw, 'reason', path)

@@ -31,17 +31,7 @@ def parse_rates_request(data):
     if country and len(country) != 2:
         chk.error('destination.country', "must be an ISO 3166-1 alpha-2 code")
     lines = []
-    raw_lines = data.get('lines')
-    if not isinstance(raw_lines, list) or not raw_lines:
-        chk.error('lines', "must be a non-empty list")
-        raw_lines = []
-    elif len(raw_lines) > MAX_LINES:
-        chk.error('lines', f"has more than {MAX_LINES} lines")
-        raw_lines = []
-    for i, raw in enumerate(raw_lines):
-        path = f'lines[{i}].'
-        if chk.obj(raw, path.rstrip('.')) is None:
-            continue
+    for path, raw in chk.objects(data, 'lines', MAX_LINES):
         lines.append((
                 chk.text(raw, 'sku', path, max_length=100),
                 chk.amount(raw, 'quantity', path, positive=True),
