@@ -48,7 +48,8 @@ MODULE_FILES := $(wildcard addons/*/*.py addons/*/*.xml addons/*/*.json \
 	addons/*/view/*.xml addons/*/tryton.cfg)
 $(TRYTOND_DATABASE__PATH)/$(DB).updated: $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
 		$(MODULE_FILES)
-	$(VENV)/bin/trytond-admin -c trytond.conf -d $(DB) --all
+	$(VENV)/bin/trytond-admin -c trytond.conf -d $(DB) --all \
+		-u $(MODULES) --activate-dependencies
 	touch $@
 
 demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
