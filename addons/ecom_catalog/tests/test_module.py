@@ -3,6 +3,8 @@ from trytond.modules.company.tests import CompanyTestMixin, create_company, set_
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .test_import import CatalogImportMixin
+
 
 def _warehouse_and_product():
     pool = Pool()
@@ -18,7 +20,8 @@ def _warehouse_and_product():
     return warehouse, template.products[0]
 
 
-class EcomCatalogTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomCatalogTestCase(
+        CatalogImportMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce catalog module"
     module = 'ecom_catalog'
 

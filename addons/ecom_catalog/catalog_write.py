@@ -1,0 +1,262 @@
+"Writing the checked rows of a catalog import (see bulk.py for why SQL)"
+from collections import defaultdict
+
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from . import bulk
+from .catalog_import import TEXTS
+from .product import slugify
+
+
+class Writer:
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.company = importer.company
+        self.progress = importer.progress
+        self.cursor = Transaction().connection.cursor()
+
+    def write(self, rows):
+        "Write rows (all valid): (created, updated)"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        existing = self.importer.existing
+        self.unit = ModelData.get_id('product', 'uom_unit')
+        new = [r for r in rows if r.sku not in existing]
+        old = [r for r in rows if r.sku in existing]
+        self.progress('write', 0, len(rows))
+        templates = self._create(new)
+        templates.update({r.sku: existing[r.sku] for r in old})
+        self._update(old)
+        self.progress('write', len(new) + len(old) // 2, len(rows))
+        self._prices(rows, templates)
+        self._categories(rows, templates)
+        self._shops(rows, templates)
+        self._translations(rows, templates)
+        self._stock(rows, templates)
+        self._images(rows, templates)
+        # records read before hold stale values
+        Transaction().counter += 1
+        self.progress('write', len(rows), len(rows))
+        return len(new), len(old)
+
+    def _template_values(self, row):
+        values = {TEXTS[c]: row.values[c] for c in TEXTS if c in row.values}
+        return values
+
+    def _create(self, rows):
+        "sku -> (product id, template id) of the new products"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Product = pool.get('product.product')
+        slugs = self._free_slugs(rows)
+        extra = {'type': 'goods', 'default_uom': self.unit}
+        if 'salable' in Template._fields:
+            extra.update(salable=True, sale_uom=self.unit)
+        template_ids = bulk.insert(Template, [
+                {**extra, **self._template_values(r),
+                    'ecom_slug': slugs.get(r.sku)}
+                for r in rows])
+        product_ids = bulk.insert(Product, [
+                {'template': t, 'suffix_code': r.sku, 'code': r.sku}
+                for r, t in zip(rows, template_ids)])
+        return {r.sku: (p, t)
+            for r, p, t in zip(rows, product_ids, template_ids)}
+
+    def _free_slugs(self, rows):
+        "sku -> the given slug, or one made of the name that nobody has"
+        Template = Pool().get('product.template')
+        Redirect = Pool().get('ecom.catalog.slug_redirect')
+        wanted = {}
+        for row in rows:
+            base = row.values.get('slug') or slugify(row.values['name'])
+            wanted[row.sku] = [base, f'{base}-{slugify(row.sku)}'[:100]]
+        candidates = {s for pair in wanted.values() for s in pair}
+        taken = set()
+        for Model, column in [(Template, 'ecom_slug'), (Redirect, 'slug')]:
+            table = Model.__table__()
+            for sub in bulk.chunks(sorted(candidates)):
+                self.cursor.execute(*table.select(
+                        getattr(table, column),
+                        where=getattr(table, column).in_(list(sub))))
+                taken.update(s for s, in self.cursor)
+        result = {}
+        for row in rows:
+            for slug in wanted[row.sku]:
+                if slug and slug not in taken:
+                    result[row.sku] = slug
+                    taken.add(slug)
+                    break
+        return result
+
+    def _update(self, rows):
+        pool = Pool()
+        Template = pool.get('product.template')
+        existing = self.importer.existing
+        bulk.update(Template, [
+                {'id': existing[r.sku][1], **self._template_values(r)}
+                for r in rows])
+        renamed = [(existing[r.sku][1], r.values['slug'])
+            for r in rows if 'slug' in r.values]
+        if renamed:
+            # through the ORM: the old slug is kept as a redirect
+            current = {t.id: t for t in Template.browse(
+                    [t for t, _ in renamed])}
+            args = []
+            for template_id, slug in renamed:
+                if current[template_id].ecom_slug != slug:
+                    args.extend([[current[template_id]],
+                            {'ecom_slug': slug}])
+            if args:
+                Template.write(*args)
+
+    def _upsert(self, Model, key, rows, column):
+        "Set column of the rows {key value: value} for the company"
+        table = Model.__table__()
+        found = {}
+        keys = list(rows)
+        key_column = getattr(table, key)
+        for sub in bulk.chunks(keys):
+            where = key_column.in_(list(sub)) & (table.company == self.company)
+            if key == 'template':
+                where &= table.product == None
+            self.cursor.execute(*table.select(
+                    table.id, key_column, where=where))
+            found.update({k: i for i, k in self.cursor})
+        bulk.update(Model, [{'id': found[k], column: v}
+                for k, v in rows.items() if k in found])
+        bulk.insert(Model, [{key: k, 'company': self.company, column: v}
+                for k, v in rows.items() if k not in found])
+
+    def _prices(self, rows, templates):
+        pool = Pool()
+        self._upsert(pool.get('product.list_price'), 'template', {
+                templates[r.sku][1]: r.values['list_price']
+                for r in rows if 'list_price' in r.values}, 'list_price')
+        self._upsert(pool.get('product.cost_price'), 'product', {
+                templates[r.sku][0]: r.values['cost_price']
+                for r in rows if 'cost_price' in r.values}, 'cost_price')
+
+    def _relink(self, Relation, left, right, pairs, keep_out=None):
+        "Replace the links of the left ids in pairs by pairs"
+        table = Relation.__table__()
+        lefts = sorted({l for l, _ in pairs})
+        for sub in bulk.chunks(lefts):
+            where = getattr(table, left).in_(list(sub))
+            if keep_out is not None:
+                where &= getattr(table, right).in_(keep_out)
+            self.cursor.execute(*table.delete(where=where))
+        bulk.insert(Relation, [{left: l, right: r} for l, r in pairs])
+
+    def _categories(self, rows, templates):
+        Relation = Pool().get('product.template-product.category')
+        categories = self.importer.categories
+        pairs = sorted({(templates[r.sku][1], categories[c])
+                for r in rows for c in r.values.get('category', [])})
+        self._relink(Relation, 'template', 'category', pairs)
+
+    def _shops(self, rows, templates):
+        Relation = Pool().get('web.shop-product.product')
+        shops = self.importer.shops
+        pairs = sorted({(templates[r.sku][0], shops[s])
+                for r in rows for s in r.values.get('shops', [])})
+        # only this company's shops: the others' publishing stays
+        self._relink(Relation, 'product', 'shop', pairs,
+            keep_out=list(shops.values()) or [-1])
+
+    def _translations(self, rows, templates):
+        Template = Pool().get('product.template')
+        by_key = defaultdict(dict)
+        for row in rows:
+            for (column, lang), text in row.values.get(
+                    'translations', {}).items():
+                by_key[column, lang][templates[row.sku][1]] = (
+                    row.values.get(column), text)
+        table = Template.__table__()
+        for (column, lang), values in by_key.items():
+            name = TEXTS[column]
+            missing = [t for t, (src, _) in values.items() if src is None]
+            for sub in bulk.chunks(missing):
+                self.cursor.execute(*table.select(
+                        table.id, getattr(table, name),
+                        where=table.id.in_(list(sub))))
+                for id_, src in self.cursor:
+                    values[id_] = (src, values[id_][1])
+            bulk.set_translations(
+                f'product.template,{name}', lang, values)
+
+    def _stock(self, rows, templates):
+        pool = Pool()
+        Product = pool.get('product.product')
+        Inventory = pool.get('stock.inventory')
+        Line = pool.get('stock.inventory.line')
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        wanted = {templates[r.sku][0]: float(r.values['stock'])
+            for r in rows if 'stock' in r.values}
+        if not wanted:
+            return
+        warehouse = self.importer.warehouse
+        storage = warehouse.storage_location
+        lost_found = storage.lost_found_used
+        today = Date.today()
+        with Transaction().set_context(stock_date_end=today):
+            current = Product.products_by_location(
+                [storage.id], with_childs=True,
+                grouping_filter=(list(wanted),))
+        on_hand = defaultdict(float)
+        for (_, product_id), quantity in current.items():
+            on_hand[product_id] += quantity
+        changes = sorted((p, q, on_hand[p]) for p, q in wanted.items()
+            if q != on_hand[p])
+        if not changes:
+            return
+        inventory, = Inventory.create([{
+                    'location': storage.id, 'date': today,
+                    'company': self.company}])
+        line_ids = bulk.insert(Line, [
+                {'inventory': inventory.id, 'product': p, 'quantity': q,
+                    'expected_quantity': e}
+                for p, q, e in changes])
+        moves = []
+        for (product_id, quantity, expected), line_id in zip(
+                changes, line_ids):
+            delta = quantity - expected
+            from_, to = lost_found.id, storage.id
+            if delta < 0:
+                from_, to, delta = to, from_, -delta
+            moves.append({
+                    'product': product_id, 'unit': self.unit,
+                    'quantity': delta, 'internal_quantity': delta,
+                    'from_location': from_, 'to_location': to,
+                    'planned_date': today, 'effective_date': today,
+                    'state': 'done', 'company': self.company,
+                    'origin': f'stock.inventory.line,{line_id}'})
+        bulk.insert(Move, moves)
+        table = Inventory.__table__()
+        self.cursor.execute(*table.update(
+                [table.state], ['done'], where=table.id == inventory.id))
+        self.inventory = inventory
+
+    def _images(self, rows, templates):
+        Image = Pool().get('product.image')
+        with_image = [r for r in rows if 'image' in r.values]
+        if not with_image:
+            return
+        firsts = {}
+        for image in Image.search([
+                    ('template', 'in',
+                        [templates[r.sku][1] for r in with_image]),
+                    ], order=[('sequence', 'DESC'), ('id', 'DESC')]):
+            firsts[image.template.id] = image
+        to_save = []
+        for row in with_image:
+            template_id = templates[row.sku][1]
+            image = firsts.get(template_id) or Image(template=template_id)
+            with open(row.values['image'], 'rb') as file:
+                image.image = file.read()
+            image.description = row.values['image_alt'] or None
+            to_save.append(image)
+        Image.save(to_save)
+
