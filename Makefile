@@ -18,7 +18,7 @@ export TRYTOND_WEB__ROOT ?= $(ROOT)/var/sao/package
 export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
-.PHONY: demo install test test-postgresql bench-intake bench-reports lint \
+.PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog lint \
 	browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
@@ -88,6 +88,8 @@ bench-intake: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.intake $(BENCH_ARGS)
 bench-reports: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.reports $(BENCH_ARGS)
+bench-catalog: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.catalog $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice

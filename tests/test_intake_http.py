@@ -22,6 +22,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from tests.feeds_http import FeedsHTTPTests
 from tests.payments_http import PaymentsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
 from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
@@ -45,7 +46,7 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        PaymentsHTTPTests, ReturnsHTTPTests, unittest.TestCase):
+        FeedsHTTPTests, PaymentsHTTPTests, ReturnsHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod

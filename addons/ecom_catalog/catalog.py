@@ -6,9 +6,9 @@ from trytond.transaction import Transaction
 
 
 class SafetyStock(ModelSQL, ModelView):
-    "Quantity kept out of the available-to-sell figure of a warehouse"
+    "Safety stock, low-stock threshold and cover target of a product"
     __name__ = 'ecom.safety_stock'
-    __string__ = "Safety Stock"
+    __string__ = "Stock Rule"
 
     company = fields.Many2One(
         'company.company', "Company", required=True)
@@ -24,6 +24,21 @@ class SafetyStock(ModelSQL, ModelView):
         help="Units never promised to the storefront.")
     uom = fields.Function(fields.Many2One(
             'product.uom', "UoM"), 'on_change_with_uom')
+    alert_quantity = fields.Float(
+        "Alert At", digits='uom',
+        help="A low-stock alert opens when available to sell falls to this "
+        "quantity or below.")
+    cover_days = fields.Integer(
+        "Cover Days",
+        help="How many days of sales a reorder should cover.")
+    available = fields.Function(fields.Float(
+            "Available to Sell", digits='uom'), 'get_cover')
+    daily_rate = fields.Function(fields.Float(
+            "Sold per Day", digits=(16, 4)), 'get_cover')
+    days_of_cover = fields.Function(fields.Float(
+            "Days of Cover", digits=(16, 1)), 'get_cover')
+    suggested_reorder = fields.Function(fields.Integer(
+            "Suggested Reorder"), 'get_cover')
 
     @classmethod
     def __setup__(cls):
@@ -41,6 +56,23 @@ class SafetyStock(ModelSQL, ModelView):
     def default_company():
         return Transaction().context.get('company')
 
+    @classmethod
+    def default_alert_quantity(cls):
+        return 0
+
+    @classmethod
+    def default_cover_days(cls):
+        return 30
+
+    @classmethod
+    def get_cover(cls, rules, names):
+        from .stock_alert import cover
+        figures = cover(rules)
+        keys = ['available', 'daily_rate', 'days_of_cover',
+            'suggested_reorder']
+        return {name: {r.id: figures[r.id][keys.index(name)] for r in rules}
+            for name in names}
+
     @fields.depends('product')
     def on_change_with_uom(self, name=None):
         return self.product.default_uom if self.product else None
@@ -48,14 +80,15 @@ class SafetyStock(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, records, field_names):
         super().validate_fields(records, field_names)
-        if field_names and 'quantity' not in field_names:
-            return
         for record in records:
-            if record.quantity < 0:
-                raise ValidationError(gettext(
-                        'ecom_catalog.msg_safety_stock_negative',
-                        product=record.product.rec_name,
-                        quantity=record.quantity))
+            for name in ['quantity', 'alert_quantity', 'cover_days']:
+                value = getattr(record, name)
+                if value is not None and value < 0:
+                    raise ValidationError(gettext(
+                            'ecom_catalog.msg_safety_stock_negative',
+                            product=record.product.rec_name,
+                            field=cls.__names__(name)['field'],
+                            quantity=value))
 
     def get_rec_name(self, name):
         return f'{self.product.rec_name} @ {self.warehouse.rec_name}'

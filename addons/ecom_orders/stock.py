@@ -1,9 +1,8 @@
 """Available-to-sell and the reservation lock of the order intake.
 
-available to sell = on hand (done moves, whole warehouse)
-                    - planned outgoing moves (draft/assigned, leaving it)
+available to sell = the catalog's (on hand - planned outgoing moves - safety
+                    stock; ecom_catalog/availability.py)
                     - lines of confirmed sales not processed yet
-                    - safety stock
 
 Concurrent intakes serialise on one ``ecom.stock.lock`` row per product and
 warehouse. The intake *updates* those rows as the first statement of its
@@ -12,15 +11,14 @@ PostgreSQL's repeatable read, then fails with a serialization error and is
 retried with a snapshot that sees the first one's sale. So the quantity an
 intake reads is never stale and two orders can not both take the last unit.
 """
-from collections import defaultdict
 
 from sql import Literal
 from sql.aggregate import Sum
 from sql.functions import CurrentTimestamp
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
-from trytond.pool import Pool
-from trytond.tools import grouped_slice
+from trytond.modules.ecom_catalog.bulk import chunks as _chunks
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 
@@ -84,75 +82,50 @@ class StockLock(ModelSQL):
         return count == len(product_ids)
 
 
-def _chunks(values):
-    for sub in grouped_slice(values):
-        yield list(sub)
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    @classmethod
+    def ecom_available_to_sell(cls, warehouse, product_ids):
+        "Also less the lines of confirmed sales not processed yet"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        result = super().ecom_available_to_sell(warehouse, product_ids)
+        product_ids = sorted(set(product_ids))
+        cursor = Transaction().connection.cursor()
+        sale, line = Sale.__table__(), SaleLine.__table__()
+        product, template = cls.__table__(), Template.__table__()
+        units = {}
+        for sub in _chunks(product_ids):
+            cursor.execute(*line.join(sale, condition=line.sale == sale.id
+                    ).join(product, condition=line.product == product.id
+                    ).join(template, condition=product.template == template.id
+                    ).select(line.product, line.unit, template.default_uom,
+                    Sum(line.quantity),
+                    where=(sale.state == 'confirmed')
+                    & (sale.warehouse == warehouse.id)
+                    & (line.type == 'line') & (line.quantity > Literal(0))
+                    & line.product.in_(sub),
+                    group_by=[line.product, line.unit, template.default_uom]))
+            for product_id, unit_id, default_uom, quantity in cursor:
+                quantity = quantity or 0
+                if unit_id != default_uom:
+                    for id_ in (unit_id, default_uom):
+                        units.setdefault(id_, Uom(id_))
+                    quantity = Uom.compute_qty(
+                        units[unit_id], quantity, units[default_uom],
+                        round=False)
+                result[product_id] -= quantity
+        return result
 
 
 def available_to_sell(warehouse, product_ids):
     "Mapping product id -> quantity available to sell, in the default unit"
-    pool = Pool()
-    Product = pool.get('product.product')
-    Location = pool.get('stock.location')
-    Move = pool.get('stock.move')
-    Sale = pool.get('sale.sale')
-    SaleLine = pool.get('sale.line')
-    Uom = pool.get('product.uom')
-    SafetyStock = pool.get('ecom.safety_stock')
-    Date = pool.get('ir.date')
-    product_ids = sorted(set(product_ids))
-    result = defaultdict(float)
-    if not product_ids:
-        return result
-    cursor = Transaction().connection.cursor()
-
-    with Transaction().set_context(
-            stock_date_end=Date.today()):
-        on_hand = Product.products_by_location(
-            [warehouse.id], with_childs=True,
-            grouping_filter=(product_ids,))
-    for (_, product_id), quantity in on_hand.items():
-        result[product_id] += quantity
-
-    tree = [l.id for l in Location.search(
-            [('parent', 'child_of', [warehouse.id])])]
-    move = Move.__table__()
-    for sub in _chunks(product_ids):
-        cursor.execute(*move.select(
-                move.product, Sum(move.internal_quantity),
-                where=move.state.in_(['draft', 'assigned'])
-                & move.product.in_(sub)
-                & move.from_location.in_(tree)
-                & ~move.to_location.in_(tree),
-                group_by=[move.product]))
-        for product_id, quantity in cursor:
-            result[product_id] -= quantity or 0
-
-    sale, line = Sale.__table__(), SaleLine.__table__()
-    products = {p.id: p for p in Product.browse(product_ids)}
-    units = {}
-    for sub in _chunks(product_ids):
-        cursor.execute(*line.join(sale, condition=line.sale == sale.id
-                ).select(line.product, line.unit, Sum(line.quantity),
-                where=(sale.state == 'confirmed')
-                & (sale.warehouse == warehouse.id)
-                & (line.type == 'line') & (line.quantity > Literal(0))
-                & line.product.in_(sub),
-                group_by=[line.product, line.unit]))
-        for product_id, unit_id, quantity in cursor:
-            product = products[product_id]
-            if unit_id not in units:
-                units[unit_id] = Uom(unit_id)
-            result[product_id] -= Uom.compute_qty(
-                units[unit_id], quantity or 0, product.default_uom,
-                round=False)
-
-    for safety in SafetyStock.search([
-                ('warehouse', '=', warehouse.id),
-                ('product', 'in', product_ids),
-                ]):
-        result[safety.product.id] -= safety.quantity
-    return result
+    Product = Pool().get('product.product')
+    return Product.ecom_available_to_sell(warehouse, product_ids)
 
 
 # serialization failure, deadlock, lock not available

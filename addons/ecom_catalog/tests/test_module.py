@@ -4,6 +4,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from .test_import import CatalogImportMixin
+from .test_stock_alert import StockAlertMixin
 
 
 def _warehouse_and_product():
@@ -21,7 +22,8 @@ def _warehouse_and_product():
 
 
 class EcomCatalogTestCase(
-        CatalogImportMixin, CompanyTestMixin, ModuleTestCase):
+        CatalogImportMixin, StockAlertMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce catalog module"
     module = 'ecom_catalog'
 

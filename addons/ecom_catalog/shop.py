@@ -1,0 +1,28 @@
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.model.exceptions import ValidationError
+from trytond.pool import PoolMeta
+
+
+class Shop(metaclass=PoolMeta):
+    __name__ = 'web.shop'
+
+    ecom_product_url = fields.Char(
+        "Product Page URL",
+        help="The storefront's address of a product page, with {slug} "
+        "where the product's slug goes, e.g. "
+        "https://shop.example/products/{slug}. Used by the Google "
+        "Merchant feed.")
+
+    @classmethod
+    def validate_fields(cls, shops, field_names):
+        super().validate_fields(shops, field_names)
+        if field_names and 'ecom_product_url' not in field_names:
+            return
+        for shop in shops:
+            url = shop.ecom_product_url
+            if url and (not url.startswith(('https://', 'http://'))
+                    or '{slug}' not in url):
+                raise ValidationError(gettext(
+                        'ecom_catalog.msg_product_url_invalid',
+                        shop=shop.rec_name, url=url))
