@@ -69,6 +69,7 @@ class FeedsHTTPTests:
         cases = [
             (f'{app}/availability?per_page=5000', None, 400, 'per_page'),
             (f'{app}/availability?page=0', None, 400, 'page'),
+            (f'{app}/availability?group=nobody', None, 400, 'group'),
             (f'{app}/availability', 'ek_deadbeef_nope', 401,
                 'Authorization'),
             (f"{self.fx['other']}/availability", None, 403, 'channel'),

@@ -2,8 +2,9 @@
 the Google Merchant product feed (RSS 2.0 XML built with lxml).
 
 Only the products published in the shop (its *Products*) are listed, by
-SKU. Prices are the list price, through the shop's sale price list when it
-has one, in the shop's currency. Availability is the catalog's
+SKU. Prices are the list price, or the price list the shop gives for the
+asked customer group (``web.shop.ecom_feed_price_list``), in the shop's
+currency. Availability is the catalog's
 available-to-sell in the shop's warehouse (never below zero).
 """
 import hashlib
@@ -37,31 +38,30 @@ def published(shop):
     return [i for i, in cursor]
 
 
-def _prices(shop, products):
-    "product id -> unit price in the shop's currency (rounded)"
+def _prices(shop, products, price_list=None):
+    """product id -> unit price of one unit in the shop's currency (rounded),
+    through price_list (dated lines: today's)"""
     pool = Pool()
     Currency = pool.get('currency.currency')
     Date = pool.get('ir.date')
     company = shop.company
-    price_list = getattr(shop, 'sale_price_list', None)
     result = {}
-    for product in products:
-        price = product.list_price_used
-        if price is None:
-            continue
-        if price_list:
-            price = price_list.compute(
-                product, price, 1, product.sale_uom
-                if hasattr(product, 'sale_uom') else product.default_uom)
-        if shop.currency != company.currency:
-            with Transaction().set_context(date=Date.today()):
+    today = Date.today()
+    with Transaction().set_context(date=today):
+        for product in products:
+            price = product.list_price_used
+            if price_list:
+                price = price_list.compute(product, 1, product.default_uom)
+            if price is None:
+                continue
+            if shop.currency != company.currency:
                 price = Currency.compute(
                     company.currency, price, shop.currency, round=False)
-        result[product.id] = shop.currency.round(Decimal(price))
+            result[product.id] = shop.currency.round(Decimal(price))
     return result
 
 
-def availability_page(shop, page=1, per_page=500):
+def availability_page(shop, page=1, per_page=500, price_list=None):
     "The JSON-ready dict of one page of the availability/price feed"
     pool = Pool()
     Product = pool.get('product.product')
@@ -73,7 +73,7 @@ def availability_page(shop, page=1, per_page=500):
     warehouse = shop.warehouses[0] if shop.warehouses else None
     available = Product.ecom_available_to_sell(warehouse, page_ids) \
         if warehouse else {}
-    prices = _prices(shop, products)
+    prices = _prices(shop, products, price_list)
     items = []
     for product in products:
         quantity = max(available.get(product.id, 0), 0)
@@ -107,7 +107,7 @@ def dumps(page):
     return json.dumps(page, sort_keys=True, separators=(',', ':')).encode()
 
 
-def merchant_xml(shop, link):
+def merchant_xml(shop, link, price_list=None):
     """The Google Merchant feed (bytes): link is the product page URL with
     {slug} in it"""
     pool = Pool()
@@ -123,7 +123,7 @@ def merchant_xml(shop, link):
         products = Product.browse(sub)
         available = Product.ecom_available_to_sell(warehouse, sub) \
             if warehouse else {}
-        prices = _prices(shop, products)
+        prices = _prices(shop, products, price_list)
         for product in products:
             if product.id not in prices:
                 continue

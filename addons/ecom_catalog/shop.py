@@ -14,6 +14,13 @@ class Shop(metaclass=PoolMeta):
         "https://shop.example/products/{slug}. Used by the Google "
         "Merchant feed.")
 
+    def ecom_feed_price_list(self, group=None):
+        """The price list of the feeds for a customer group (None: the
+        shop's own); KeyError when the shop does not know the group"""
+        if group is not None:
+            raise KeyError(group)
+        return getattr(self, 'sale_price_list', None)
+
     @classmethod
     def validate_fields(cls, shops, field_names):
         super().validate_fields(shops, field_names)

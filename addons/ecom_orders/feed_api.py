@@ -1,8 +1,9 @@
 """Storefront feeds of a channel's web shop (GET, API key, no body).
 
-GET /<db>/ecom/v1/channels/<id>/availability?page=1&per_page=500
+GET /<db>/ecom/v1/channels/<id>/availability?page=1&per_page=500[&group=]
     availability and price of the published SKUs, paged; ETag, and
-    304 Not Modified when If-None-Match carries the same tag
+    304 Not Modified when If-None-Match carries the same tag; group: a
+    customer group's prices (ecom_pricing)
 GET /<db>/ecom/v1/channels/<id>/merchant.xml
     the Google Merchant product feed of the shop (ETag too)
 
@@ -39,6 +40,16 @@ def _answer(request, body, content_type):
     return Response(body, content_type=content_type, headers=headers)
 
 
+def _price_list(request, shop):
+    group = request.args.get('group')
+    try:
+        return shop.ecom_feed_price_list(group)
+    except KeyError:
+        raise IntakeError(400, [('group', (
+                        f"{group!r} is not a customer group with a price "
+                        "list in this shop"))], 'bad_request') from None
+
+
 def _feed(request, pool, channel_id, build):
     try:
         with Transaction().start(pool.database_name, 0, readonly=True):
@@ -70,7 +81,8 @@ def availability(request, pool, channel_id):
     def build(shop):
         page = _int(request, 'page', 1, 1, 10**6)
         per_page = _int(request, 'per_page', 500, 1, feed.MAX_PER_PAGE)
-        body = feed.dumps(feed.availability_page(shop, page, per_page))
+        body = feed.dumps(feed.availability_page(
+                shop, page, per_page, _price_list(request, shop)))
         return _answer(request, body, 'application/json')
     return _feed(request, pool, channel_id, build)
 
@@ -85,5 +97,6 @@ def merchant(request, pool, channel_id):
                             "has no Product Page URL: the feed links every "
                             "product to its page"))], 'no_product_url')
         return _answer(request, feed.merchant_xml(
-                shop, shop.ecom_product_url), 'application/xml')
+                shop, shop.ecom_product_url, _price_list(request, shop)),
+            'application/xml')
     return _feed(request, pool, channel_id, build)

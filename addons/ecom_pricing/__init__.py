@@ -1,0 +1,1 @@
+"""B2B prices: customer-group price lists, quantity tiers, dated prices."""
