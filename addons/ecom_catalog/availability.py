@@ -20,6 +20,39 @@ from trytond.transaction import Transaction
 from .bulk import chunks
 
 
+def quantities(location, product_ids, planned=False):
+    """product id -> quantity in location and its children, in the default
+    unit: on hand (done moves until today), less the planned outgoing moves
+    (draft or assigned) when planned"""
+    pool = Pool()
+    Location = pool.get('stock.location')
+    Move = pool.get('stock.move')
+    Date = pool.get('ir.date')
+    result = defaultdict(float)
+    cursor = Transaction().connection.cursor()
+    tree = [l.id for l in Location.search(
+            [('parent', 'child_of', [location.id])])]
+    move = Move.__table__()
+    into = move.to_location.in_(tree) & ~move.from_location.in_(tree)
+    out_of = move.from_location.in_(tree) & ~move.to_location.in_(tree)
+    done = (move.state == 'done') & (move.effective_date <= Date.today())
+    cases = [(done & into, move.internal_quantity),
+        (done & out_of, -move.internal_quantity)]
+    if planned:
+        cases.append((move.state.in_(['draft', 'assigned']) & out_of,
+                -move.internal_quantity))
+    # internal_quantity is in the product's default unit
+    quantity = Sum(Case(*cases, else_=0))
+    for sub in chunks(sorted(set(product_ids))):
+        cursor.execute(*move.select(
+                move.product, quantity,
+                where=move.product.in_(sub) & (into | out_of),
+                group_by=[move.product]))
+        for product_id, value in cursor:
+            result[product_id] += value or 0
+    return result
+
+
 class Product(metaclass=PoolMeta):
     __name__ = 'product.product'
 
@@ -27,72 +60,19 @@ class Product(metaclass=PoolMeta):
     def ecom_available_to_sell(cls, warehouse, product_ids):
         """Mapping product id -> quantity available to sell in warehouse,
         in the product's default unit"""
-        pool = Pool()
-        Location = pool.get('stock.location')
-        Move = pool.get('stock.move')
-        SafetyStock = pool.get('ecom.safety_stock')
-        Date = pool.get('ir.date')
+        SafetyStock = Pool().get('ecom.safety_stock')
         product_ids = sorted(set(product_ids))
         result = defaultdict(float)
         if not product_ids:
             return result
+        result.update(quantities(warehouse, product_ids, planned=True))
         cursor = Transaction().connection.cursor()
-        tree = [l.id for l in Location.search(
-                [('parent', 'child_of', [warehouse.id])])]
-        move = Move.__table__()
         safety = SafetyStock.__table__()
-        into = move.to_location.in_(tree) & ~move.from_location.in_(tree)
-        out_of = move.from_location.in_(tree) & ~move.to_location.in_(tree)
-        done = (move.state == 'done') & (
-            move.effective_date <= Date.today())
-        planned = move.state.in_(['draft', 'assigned'])
-        # internal_quantity is in the product's default unit
-        quantity = Sum(Case(
-                (done & into, move.internal_quantity),
-                (done & out_of, -move.internal_quantity),
-                (planned & out_of, -move.internal_quantity),
-                else_=0))
         for sub in chunks(product_ids):
-            cursor.execute(*move.select(
-                    move.product, quantity,
-                    where=move.product.in_(sub) & (into | out_of),
-                    group_by=[move.product]))
-            for product_id, value in cursor:
-                result[product_id] += value or 0
             cursor.execute(*safety.select(
                     safety.product, safety.quantity,
                     where=(safety.warehouse == warehouse.id)
                     & safety.product.in_(sub)))
             for product_id, value in cursor:
                 result[product_id] -= value
-        return result
-        cursor = Transaction().connection.cursor()
-
-        with Transaction().set_context(stock_date_end=Date.today()):
-            on_hand = cls.products_by_location(
-                [warehouse.id], with_childs=True,
-                grouping_filter=(product_ids,))
-        for (_, product_id), quantity in on_hand.items():
-            result[product_id] += quantity
-
-        tree = [l.id for l in Location.search(
-                [('parent', 'child_of', [warehouse.id])])]
-        move = Move.__table__()
-        safety = SafetyStock.__table__()
-        for sub in chunks(product_ids):
-            cursor.execute(*move.select(
-                    move.product, Sum(move.internal_quantity),
-                    where=move.state.in_(['draft', 'assigned'])
-                    & move.product.in_(sub)
-                    & move.from_location.in_(tree)
-                    & ~move.to_location.in_(tree),
-                    group_by=[move.product]))
-            for product_id, quantity in cursor:
-                result[product_id] -= quantity or 0
-            cursor.execute(*safety.select(
-                    safety.product, safety.quantity,
-                    where=(safety.warehouse == warehouse.id)
-                    & safety.product.in_(sub)))
-            for product_id, quantity in cursor:
-                result[product_id] -= quantity
         return result

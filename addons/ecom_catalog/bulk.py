@@ -8,6 +8,7 @@ the import does not set gets the value the ORM would give it
 (``default_get`` of the model, so defaults added by other modules are kept).
 """
 import datetime as dt
+from collections import defaultdict
 
 from trytond.model import fields
 from trytond.pool import Pool
@@ -15,11 +16,13 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 CHUNK = 1000
+# a delete scans the relation once per chunk (psycopg: < 65,535 parameters)
+DELETE_CHUNK = 20000
 
 
-def chunks(values):
-    "values in lists of at most CHUNK"
-    for sub in grouped_slice(values, CHUNK):
+def chunks(values, size=CHUNK):
+    "values in lists of at most size"
+    for sub in grouped_slice(values, size):
         yield list(sub)
 
 
@@ -60,15 +63,25 @@ def insert(Model, rows):
             user, now]
 
     ids = []
-    for sub in grouped_slice(rows, CHUNK):
-        sub = list(sub)
+    for sub in chunks(rows):
         new_ids = database.nextid(connection, Model._table, count=len(sub))
         if new_ids is not None:
             if len(sub) == 1:
                 new_ids = [new_ids]
-            cursor.execute(*table.insert(
-                    columns + [table.id],
-                    [values(r) + [i] for r, i in zip(sub, new_ids)]))
+            params = [values(r) + [i] for r, i in zip(sub, new_ids)]
+            if hasattr(cursor, 'copy'):
+                # PostgreSQL: COPY is 5-10x faster than INSERT
+                names_sql = ', '.join(f'"{n}"' for n in [
+                        *names, 'create_uid', 'create_date', 'id'])
+                with cursor.copy(
+                        f'COPY "{Model._table}" ({names_sql}) FROM STDIN'
+                        ) as copy:
+                    for row in params:
+                        copy.write_row(row)
+            else:
+                query, _ = tuple(table.insert(
+                        columns + [table.id], params[:1]))
+                cursor.executemany(query, params)
             ids.extend(new_ids)
         else:
             for row in sub:
@@ -78,33 +91,38 @@ def insert(Model, rows):
 
 
 def update(Model, rows):
-    "Write rows (dicts with 'id' and the columns to change) with SQL"
+    """Write rows (dicts with 'id' and the columns to change) with SQL: one
+    UPDATE per set of changed columns, the rows as its parameters"""
     cursor = Transaction().connection.cursor()
     table = Model.__table__()
     now = dt.datetime.now()
     user = Transaction().user
+    groups = defaultdict(list)
     for row in rows:
-        names = sorted(n for n in row if n != 'id')
-        if not names:
-            continue
-        cursor.execute(*table.update(
+        names = tuple(sorted(n for n in row if n != 'id'))
+        if names:
+            groups[names].append(row)
+    for names, group in groups.items():
+        params = [[r[n] for n in names] + [user, now, r['id']]
+            for r in group]
+        query, _ = tuple(table.update(
                 [getattr(table, n) for n in names]
                 + [table.write_uid, table.write_date],
-                [row[n] for n in names] + [user, now],
-                where=table.id == row['id']))
+                params[0][:-1], where=table.id == params[0][-1]))
+        cursor.executemany(query, params)
 
 
-def set_translations(field_name, lang, values):
+def set_translations(field_name, lang, values, fresh=()):
     """Store translations of a translatable field: values maps record id ->
-    (source text, translated text)"""
+    (source text, translated text); fresh records have none to replace"""
     pool = Pool()
     Translation = pool.get('ir.translation')
     if not values:
         return
     cursor = Transaction().connection.cursor()
     table = Translation.__table__()
-    ids = list(values)
-    for sub in chunks(ids):
+    ids = [i for i in values if i not in fresh]
+    for sub in chunks(ids, DELETE_CHUNK):
         cursor.execute(*table.delete(
                 where=(table.name == field_name) & (table.lang == lang)
                 & (table.type == 'model') & table.res_id.in_(list(sub))))

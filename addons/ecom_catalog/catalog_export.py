@@ -6,6 +6,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import bulk
+from .availability import quantities
 from .catalog_file import write_table
 from .catalog_import import TEXTS
 
@@ -22,7 +23,6 @@ def export_rows(warehouse=None, languages=(), progress=None):
     ShopProduct = pool.get('web.shop-product.product')
     Shop = pool.get('web.shop')
     Translation = pool.get('ir.translation')
-    Date = pool.get('ir.date')
     progress = progress or (lambda step, done, total: None)
     company = Transaction().context.get('company')
     cursor = Transaction().connection.cursor()
@@ -81,13 +81,8 @@ def export_rows(warehouse=None, languages=(), progress=None):
         for product_id, shop_id in cursor:
             published[product_id].append(shops[shop_id])
 
-    stock = defaultdict(float)
-    if warehouse:
-        with Transaction().set_context(stock_date_end=Date.today()):
-            for (_, product_id), quantity in Product.products_by_location(
-                    [warehouse.storage_location.id], with_childs=True,
-                    grouping_filter=([r[0] for r in records],)).items():
-                stock[product_id] += quantity
+    stock = quantities(warehouse.storage_location,
+        [r[0] for r in records]) if warehouse else {}
 
     header = ['sku', *TEXTS, 'slug', 'category', 'list_price', 'cost_price',
         *(['stock'] if warehouse else [])]
@@ -100,7 +95,7 @@ def export_rows(warehouse=None, languages=(), progress=None):
             '|'.join(sorted(template_categories[template_id])),
             _decimal(price), _decimal(cost)]
         if warehouse:
-            row.append(_quantity(stock[product_id]))
+            row.append(_quantity(stock.get(product_id, 0)))
         row += [translations[template_id].get((f, l), '')
             for _, f, l in translated]
         rows.append(row)
