@@ -162,7 +162,7 @@ def fill(args, pool, extras):
     "Master data and order history in one transaction"
     from trytond.transaction import Transaction
 
-    from . import catalog, history
+    from . import catalog, catalog_rules, history
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
         User = pool.get('res.user')
@@ -174,6 +174,8 @@ def fill(args, pool, extras):
             rng = history.make_rng(args.seed)
             shop = catalog.build(args, rng, log)
             history.build(args, rng, shop, log)
+            catalog_rules.build(rng, shop['shop'], shop['products'],
+                shop['customers'], log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

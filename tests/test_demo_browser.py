@@ -86,6 +86,12 @@ class DemoBrowserTest(unittest.TestCase):
                 [('state', '=', 'done')]), 0)
         self.assertEqual(self.count(session, 'ir.module.config_wizard.item',
                 [('state', '!=', 'done')]), 0)
+        rules = self.count(session, 'ecom.safety_stock', [])
+        self.assertEqual(rules, SIZES['products'] // 3)
+        self.assertGreater(self.count(session, 'ecom.stock.alert',
+                [('state', '=', 'open')]), 0)
+        self.assertEqual(self.count(session, 'ecom.pricing.group_price_list',
+                [('group.name', '=', 'Wholesale')]), 1)
         print(f"\n  small demo built in {self.build_seconds:.0f}s",
             file=sys.stderr)
 
@@ -260,6 +266,11 @@ class DemoBrowserTest(unittest.TestCase):
                     ("Customer Notifications", ["Failed", "Queued"],
                         'customer-notifications.png')]:
                 self.open_list(driver, wait, By, EC, name, tabs, screenshot)
+            catalog = wait.until(EC.visibility_of_element_located((By.XPATH,
+                        "//tr[.//*[normalize-space(text())='Catalog']]")))
+            catalog.find_element(By.CSS_SELECTOR, '.expander').click()
+            self.open_list(driver, wait, By, EC, "Low Stock Alerts",
+                ["Open", "All"], 'low-stock-alerts.png')
             self.open_sales_report(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)

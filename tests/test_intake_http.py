@@ -287,8 +287,9 @@ class IntakeHTTPTest(
                 self.server.url + 'ecom/v1/openapi.json') as response:
             spec = json.load(response)
         self.assertTrue(spec['openapi'].startswith('3.'))
-        self.assertIn('/ecom/v1/channels/{channel_id}/woocommerce',
-            spec['paths'])
+        for path in ['woocommerce', 'availability', 'merchant.xml']:
+            self.assertIn(f'/ecom/v1/channels/{{channel_id}}/{path}',
+                spec['paths'])
 
     # idempotency --------------------------------------------------------
     def test_redelivery_returns_same_sale(self):

@@ -121,12 +121,15 @@ class StockAlert(ModelSQL, ModelView):
 
     @classmethod
     def check(cls, companies=None):
-        "Scheduled: open, refresh and close the alerts; email the new ones"
+        """Scheduled: open, refresh and close the alerts; email the new
+        ones. Returns the new alerts."""
         pool = Pool()
         Company = pool.get('company.company')
+        new = []
         for company in companies or Company.search([]):
             with Transaction().set_context(company=company.id):
-                cls._check_company(company)
+                new += cls._check_company(company)
+        return new
 
     @classmethod
     def _check_company(cls, company):

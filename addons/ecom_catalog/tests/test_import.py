@@ -1,4 +1,5 @@
 "Catalog import/export: rules and bad files (imported by test_module)"
+import io
 from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
@@ -191,3 +192,42 @@ class CatalogImportMixin:
             self.assertEqual((result.created, result.updated), (0, 2))
             again, _ = export_file('csv', warehouse, ['es'])
             self.assertEqual(again, data)
+
+    @with_transaction()
+    def test_import_images_from_zip(self):
+        "Images come by file name from a ZIP; a missing file is an error"
+        import zipfile
+
+        from PIL import Image as PILImage
+        pool = Pool()
+        Template = pool.get('product.template')
+        company = create_company()
+        with set_company(company):
+            _setup()
+            picture = io.BytesIO()
+            PILImage.new('RGB', (4, 4), 'red').save(picture, 'PNG')
+            archive = io.BytesIO()
+            with zipfile.ZipFile(archive, 'w') as zip_:
+                zip_.writestr('photos/red.png', picture.getvalue())
+            data = (b"sku,name,image,image_alt\n"
+                b"IM-1,Red cap,red.png,A red cap seen from the front\n")
+            result = import_catalog(
+                data, 'c.csv', images=archive.getvalue())
+            self.assertEqual(result.errors, [])
+            template, = Template.search([('name', '=', "Red cap")])
+            image, = template.images
+            self.assertEqual(image.description,
+                "A red cap seen from the front")
+            self.assertTrue(image.image)
+
+            missing = b"sku,name,image\nIM-2,Blue cap,blue.png\n"
+            result = import_catalog(
+                missing, 'c.csv', images=archive.getvalue())
+            self.assertEqual(result.error_lines(), [
+                    ("row 2, column image: 'blue.png' is not a file of the "
+                    "images folder")])
+            result = import_catalog(missing, 'c.csv', images=b"not a zip")
+            self.assertEqual(result.error_lines(), [
+                    ("row 1, column image: the images archive is not a "
+                    "ZIP file (File is not a zip file)")])
+            self.assertEqual(list(_products()), ['IM-1'])
