@@ -139,6 +139,50 @@ class DemoBrowserTest(unittest.TestCase):
         self.assertEqual(rows[header][1], 'Orders')
         self.assertGreater(len(rows) - header, 3)
 
+    def catalog_cli(self, *args):
+        import subprocess
+        return subprocess.run([sys.executable, '-m',
+                'trytond.modules.ecom_catalog.cli', '-c',
+                os.path.join(ROOT, 'trytond.conf'), '-d', self.database,
+                *args], env=self.env, capture_output=True, text=True,
+            timeout=300, check=False)
+
+    def test_catalog_command_line(self):
+        "Export the demo catalog; a file with a bad row imports nothing"
+        import csv
+        exported = os.path.join(self.tmp, 'catalog.csv')
+        done = self.catalog_cli('export', exported, '--lang', 'es')
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(exported, encoding='utf-8') as file:
+            rows = list(csv.DictReader(file))
+        self.assertGreaterEqual(len(rows), SIZES['products'])
+        first = rows[0]
+        self.assertIn('Alpine Outfitters Online', [
+                r['shops'] for r in rows])
+
+        bad = os.path.join(self.tmp, 'bad.csv')
+        with open(bad, 'w', encoding='utf-8') as file:
+            file.write("sku,list_price\n"
+                f"{first['sku']},1.00\nNEW-1,2.00\n")
+        done = self.catalog_cli('import', bad)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("row 3, column name: new SKU 'NEW-1' needs a name",
+            done.stderr)
+        self.assertIn("1 errors: nothing was imported", done.stderr)
+        again = os.path.join(self.tmp, 'again.csv')
+        self.assertEqual(self.catalog_cli('export', again).returncode, 0)
+        with open(again, encoding='utf-8') as file:
+            self.assertEqual(next(csv.DictReader(file))['list_price'],
+                first['list_price'])
+
+        good = os.path.join(self.tmp, 'good.csv')
+        with open(good, 'w', encoding='utf-8') as file:
+            file.write("sku,name,list_price,stock\n"
+                "NEW-2,Trail gaiters,24.90,7\n")
+        done = self.catalog_cli('import', good)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("1 created, 0 updated, 0 rejected", done.stdout)
+
     def test_staff_logins(self):
         "Manager, staff and accountant can log in with the demo password"
         for login in ['manager', 'staff', 'accountant']:

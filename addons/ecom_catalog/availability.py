@@ -17,7 +17,7 @@ from sql.conditionals import Case
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .bulk import chunks
+from .bulk import in_, lookups
 
 
 def quantities(location, product_ids, planned=False):
@@ -43,10 +43,10 @@ def quantities(location, product_ids, planned=False):
                 -move.internal_quantity))
     # internal_quantity is in the product's default unit
     quantity = Sum(Case(*cases, else_=0))
-    for sub in chunks(sorted(set(product_ids))):
+    for sub in lookups(sorted(set(product_ids))):
         cursor.execute(*move.select(
                 move.product, quantity,
-                where=move.product.in_(sub) & (into | out_of),
+                where=in_(move.product, sub) & (into | out_of),
                 group_by=[move.product]))
         for product_id, value in cursor:
             result[product_id] += value or 0
@@ -68,11 +68,11 @@ class Product(metaclass=PoolMeta):
         result.update(quantities(warehouse, product_ids, planned=True))
         cursor = Transaction().connection.cursor()
         safety = SafetyStock.__table__()
-        for sub in chunks(product_ids):
+        for sub in lookups(product_ids):
             cursor.execute(*safety.select(
                     safety.product, safety.quantity,
                     where=(safety.warehouse == warehouse.id)
-                    & safety.product.in_(sub)))
+                    & in_(safety.product, sub)))
             for product_id, value in cursor:
                 result[product_id] -= value
         return result

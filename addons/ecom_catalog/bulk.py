@@ -10,20 +10,43 @@ the import does not set gets the value the ORM would give it
 import datetime as dt
 from collections import defaultdict
 
+from sql.functions import Function
+from sql.operators import Equal
+from trytond import backend
 from trytond.model import fields
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 CHUNK = 1000
-# a delete scans the relation once per chunk (psycopg: < 65,535 parameters)
-DELETE_CHUNK = 20000
 
 
 def chunks(values, size=CHUNK):
     "values in lists of at most size"
     for sub in grouped_slice(values, size):
         yield list(sub)
+
+
+class _Any(Function):
+    _function = 'ANY'
+
+
+def lookups(values):
+    """values in lists for in_(): all at once on PostgreSQL (one array
+    parameter), by CHUNK elsewhere"""
+    if backend.name == 'postgresql':
+        values = list(values)
+        return [values] if values else []
+    return chunks(values)
+
+
+def in_(column, values):
+    """column IN values. On PostgreSQL one array parameter, which it hashes:
+    an IN of 1,000 parameters is compared one by one (2.5 s a query on
+    100,000 products without an index)"""
+    if backend.name == 'postgresql':
+        return Equal(column, _Any(list(values)))
+    return column.in_(list(values))
 
 
 def _columns(Model):
@@ -122,10 +145,10 @@ def set_translations(field_name, lang, values, fresh=()):
     cursor = Transaction().connection.cursor()
     table = Translation.__table__()
     ids = [i for i in values if i not in fresh]
-    for sub in chunks(ids, DELETE_CHUNK):
+    for sub in lookups(ids):
         cursor.execute(*table.delete(
                 where=(table.name == field_name) & (table.lang == lang)
-                & (table.type == 'model') & table.res_id.in_(list(sub))))
+                & (table.type == 'model') & in_(table.res_id, sub)))
     insert(Translation, [{
                 'name': field_name, 'res_id': id_, 'lang': lang,
                 'type': 'model', 'src': src, 'value': value,

@@ -57,26 +57,25 @@ def export_rows(warehouse=None, languages=(), progress=None):
     translations = defaultdict(dict)
     translation = Translation.__table__()
     template_ids = sorted({r[1] for r in records})
-    for sub in bulk.chunks(template_ids):
-        sub = list(sub)
+    for sub in bulk.lookups(template_ids):
         cursor.execute(*relation.select(
                 relation.template, relation.category,
-                where=relation.template.in_(sub)))
+                where=bulk.in_(relation.template, sub)))
         for template_id, category_id in cursor:
             template_categories[template_id].append(categories[category_id])
         for lang in languages:
             cursor.execute(*translation.select(
                     translation.res_id, translation.name, translation.value,
-                    where=translation.res_id.in_(sub)
+                    where=bulk.in_(translation.res_id, sub)
                     & (translation.lang == lang)
                     & (translation.type == 'model')
                     & translation.name.like('product.template,%')))
             for res_id, name, value in cursor:
                 translations[res_id][name.split(',')[1], lang] = value
-    for sub in bulk.chunks([r[0] for r in records]):
+    for sub in bulk.lookups([r[0] for r in records]):
         cursor.execute(*shop_relation.select(
                 shop_relation.product, shop_relation.shop,
-                where=shop_relation.product.in_(list(sub))
+                where=bulk.in_(shop_relation.product, sub)
                 & shop_relation.shop.in_(list(shops) or [-1])))
         for product_id, shop_id in cursor:
             published[product_id].append(shops[shop_id])

@@ -222,7 +222,6 @@ class Importer:
                 slugs.setdefault(slug, row.number)
         taken = {}
         for sub in bulk.chunks(list(slugs)):
-            sub = list(sub)
             for template in Template.search([('ecom_slug', 'in', sub)]):
                 taken[template.ecom_slug] = template.id
             for redirect in Redirect.search([('slug', 'in', sub)]):
@@ -256,10 +255,11 @@ class Importer:
         table = Product.__table__()
         cursor = Transaction().connection.cursor()
         result = {}
-        for sub in bulk.chunks(skus):
+        # active: like Tryton, an archived product's code is free again
+        for sub in bulk.lookups(skus):
             cursor.execute(*table.select(
                     table.code, table.id, table.template,
-                    where=table.code.in_(list(sub))))
+                    where=bulk.in_(table.code, sub) & table.active))
             for code, product_id, template_id in cursor:
                 result[code] = (product_id, template_id)
         return result

@@ -79,10 +79,10 @@ class Writer:
         taken = set()
         for Model, column in [(Template, 'ecom_slug'), (Redirect, 'slug')]:
             table = Model.__table__()
-            for sub in bulk.chunks(sorted(candidates)):
+            for sub in bulk.lookups(sorted(candidates)):
                 self.cursor.execute(*table.select(
                         getattr(table, column),
-                        where=getattr(table, column).in_(list(sub))))
+                        where=bulk.in_(getattr(table, column), sub)))
                 taken.update(s for s, in self.cursor)
         result = {}
         for row in rows:
@@ -120,8 +120,9 @@ class Writer:
         found = {}
         keys = list(rows)
         key_column = getattr(table, key)
-        for sub in bulk.chunks(keys):
-            where = key_column.in_(list(sub)) & (table.company == self.company)
+        for sub in bulk.lookups(keys):
+            where = bulk.in_(key_column, sub) & (
+                table.company == self.company)
             if key == 'template':
                 where &= table.product == None
             self.cursor.execute(*table.select(
@@ -145,8 +146,8 @@ class Writer:
         "Replace the links of the left ids in pairs by pairs"
         table = Relation.__table__()
         lefts = sorted({l for l, _ in pairs} - self.fresh)
-        for sub in bulk.chunks(lefts, bulk.DELETE_CHUNK):
-            where = getattr(table, left).in_(list(sub))
+        for sub in bulk.lookups(lefts):
+            where = bulk.in_(getattr(table, left), sub)
             if keep_out is not None:
                 where &= getattr(table, right).in_(keep_out)
             self.cursor.execute(*table.delete(where=where))
@@ -180,10 +181,10 @@ class Writer:
         for (column, lang), values in by_key.items():
             name = TEXTS[column]
             missing = [t for t, (src, _) in values.items() if src is None]
-            for sub in bulk.chunks(missing):
+            for sub in bulk.lookups(missing):
                 self.cursor.execute(*table.select(
                         table.id, getattr(table, name),
-                        where=table.id.in_(list(sub))))
+                        where=bulk.in_(table.id, sub)))
                 for id_, src in self.cursor:
                     values[id_] = (src, values[id_][1])
             bulk.set_translations(

@@ -27,7 +27,7 @@ from trytond.pyson import Eval
 from trytond.sendmail import send_message
 from trytond.transaction import Transaction
 
-from .bulk import chunks
+from .bulk import in_, lookups
 
 RATE_DAYS = (30, 90)
 
@@ -45,9 +45,9 @@ def sold(warehouse, product_ids, days):
     since = Date.today() - dt.timedelta(days=days)
     cursor = Transaction().connection.cursor()
     result = defaultdict(float)
-    for sub in chunks(sorted(set(product_ids))):
+    for sub in lookups(sorted(set(product_ids))):
         cursor.execute(*move.select(move.product, Sum(move.internal_quantity),
-                where=(move.state == 'done') & move.product.in_(sub)
+                where=(move.state == 'done') & in_(move.product, sub)
                 & move.from_location.in_(tree)
                 & move.to_location.in_(customers or [-1])
                 & (move.effective_date > since),

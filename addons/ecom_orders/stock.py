@@ -18,6 +18,7 @@ from sql.functions import CurrentTimestamp
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
 from trytond.modules.ecom_catalog.bulk import chunks as _chunks
+from trytond.modules.ecom_catalog.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -99,7 +100,7 @@ class Product(metaclass=PoolMeta):
         sale, line = Sale.__table__(), SaleLine.__table__()
         product, template = cls.__table__(), Template.__table__()
         units = {}
-        for sub in _chunks(product_ids):
+        for sub in lookups(product_ids):
             cursor.execute(*line.join(sale, condition=line.sale == sale.id
                     ).join(product, condition=line.product == product.id
                     ).join(template, condition=product.template == template.id
@@ -108,7 +109,7 @@ class Product(metaclass=PoolMeta):
                     where=(sale.state == 'confirmed')
                     & (sale.warehouse == warehouse.id)
                     & (line.type == 'line') & (line.quantity > Literal(0))
-                    & line.product.in_(sub),
+                    & in_(line.product, sub),
                     group_by=[line.product, line.unit, template.default_uom]))
             for product_id, unit_id, default_uom, quantity in cursor:
                 quantity = quantity or 0
