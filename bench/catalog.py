@@ -115,7 +115,10 @@ def main():
             elapsed = time.monotonic() - started
             print(f"export to CSV: {count:,} products in {elapsed:.1f} s "
                 f"({len(exported) / 1e6:.1f} MB)")
-            product_ids = [p.id for p in Product.search([])]
+            # not Product.search: the ORM builds 100,000 records slowly
+            cursor = transaction.connection.cursor()
+            cursor.execute('SELECT id FROM product_product WHERE active')
+            product_ids = [i for i, in cursor]
             timings = []
             for _ in range(3):
                 started = time.monotonic()

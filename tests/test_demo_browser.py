@@ -239,7 +239,8 @@ class DemoBrowserTest(unittest.TestCase):
                     ("//*[contains(@class, 'tab')]"
                         f"//*[normalize-space(text())='{name}']"))))
         for tab in tabs:
-            wait.until(EC.visibility_of_element_located((By.XPATH,
+            # any visible one: the tabs of other open lists are hidden
+            wait.until(EC.visibility_of_any_elements_located((By.XPATH,
                         f"//a[contains(normalize-space(.), '{tab}')]")))
         time.sleep(1)
         driver.save_screenshot(os.path.join(ARTIFACTS, screenshot))
