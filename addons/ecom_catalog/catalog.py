@@ -4,6 +4,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .stock_alert import cover
+
 
 class SafetyStock(ModelSQL, ModelView):
     "Safety stock, low-stock threshold and cover target of a product"
@@ -66,7 +68,6 @@ class SafetyStock(ModelSQL, ModelView):
 
     @classmethod
     def get_cover(cls, rules, names):
-        from .stock_alert import cover
         figures = cover(rules)
         keys = ['available', 'daily_rate', 'days_of_cover',
             'suggested_reorder']

@@ -61,10 +61,8 @@ class Template(metaclass=PoolMeta):
 
     @fields.depends('name', 'ecom_slug')
     def on_change_name(self):
-        try:
-            super().on_change_name()
-        except AttributeError:
-            pass
+        if (parent := getattr(super(), 'on_change_name', None)):
+            parent()
         if not self.ecom_slug and self.name:
             self.ecom_slug = slugify(self.name)
 

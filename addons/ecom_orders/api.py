@@ -34,7 +34,7 @@ def channel_endpoint(path, what):
         @set_max_request_size(MAX_BODY)
         @functools.wraps(handler)
         def endpoint(request, pool, channel_id):
-            try:
+            def answer():
                 try:
                     body = request.get_data(cache=True)
                 except RequestEntityTooLarge:
@@ -47,20 +47,28 @@ def channel_endpoint(path, what):
                         pool, channel_id, 'generic', request, body)
                     company_id = channel.company.id
                 return handler(pool, channel_id, company_id, decode(body))
-            except IntakeError as error:
-                return _response(error.status, dict(
-                        error.as_json(), status='rejected'))
-            except _Refused as refused:
-                return _response(refused.error.status, dict(
-                        refused.error.as_json(), status='rejected'))
-            except Exception:
-                logger.exception("%s of channel %s failed", what, channel_id)
-                return _response(500, {'status': 'error',
-                        'code': 'server_error', 'errors': [{'field': what,
-                                'reason': "internal error; nothing was "
-                                "recorded, retry later"}]})
+            return json_errors(what, channel_id, answer)
         return endpoint
     return decorator
+
+
+def json_errors(what, channel_id, answer):
+    """``answer()``, or the JSON error it raised: the status and fields of
+    an IntakeError or a refused key, 500 (logged) for anything else"""
+    try:
+        return answer()
+    except IntakeError as error:
+        return _response(error.status, dict(
+                error.as_json(), status='rejected'))
+    except _Refused as refused:
+        return _response(refused.error.status, dict(
+                refused.error.as_json(), status='rejected'))
+    except Exception:
+        logger.exception("%s of channel %s failed", what, channel_id)
+        return _response(500, {'status': 'error',
+                'code': 'server_error', 'errors': [{'field': what,
+                        'reason': "internal error; nothing was "
+                        "recorded, retry later"}]})
 
 
 def write(pool, company_id, func, *args):

@@ -9,17 +9,14 @@ GET /<db>/ecom/v1/channels/<id>/merchant.xml
 
 The feeds themselves are built by ecom_catalog (feed.py).
 """
-import logging
-
 from trytond.modules.ecom_catalog import feed
 from trytond.protocols.wrappers import Response, with_pool
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from .api import json_errors
 from .intake_format import IntakeError
-from .routes import _authenticate, _Refused, _response
-
-logger = logging.getLogger(__name__)
+from .routes import _authenticate
 
 
 def _int(request, name, default, lowest, highest):
@@ -51,7 +48,7 @@ def _price_list(request, shop):
 
 
 def _feed(request, pool, channel_id, build):
-    try:
+    def answer():
         with Transaction().start(pool.database_name, 0, readonly=True):
             channel = _authenticate(
                 pool, channel_id, 'generic', request, b'', signed=False)
@@ -62,16 +59,7 @@ def _feed(request, pool, channel_id, build):
                                 "products"))], 'no_shop')
             with Transaction().set_context(company=company.id):
                 return build(pool.get('web.shop')(channel.shop.id))
-    except IntakeError as error:
-        return _response(error.status, dict(
-                error.as_json(), status='rejected'))
-    except _Refused as refused:
-        return _response(refused.error.status, dict(
-                refused.error.as_json(), status='rejected'))
-    except Exception:
-        logger.exception("feed of channel %s failed", channel_id)
-        return _response(500, {'status': 'error', 'code': 'server_error',
-                'errors': [{'field': 'feed', 'reason': "internal error"}]})
+    return json_errors('feed', channel_id, answer)
 
 
 @app.route('/<database_name>/ecom/v1/channels/<int:channel_id>/availability',
