@@ -70,8 +70,11 @@ def _number(text, digits=None):
         raise ValueError(f"{text!r} is not a number")
     if value < 0:
         raise ValueError(f"{text} is negative")
-    if digits is not None and value.as_tuple().exponent < -digits:
-        raise ValueError(f"{text} has more than {digits} decimals")
+    if digits is not None:
+        if value.as_tuple().exponent < -digits:
+            raise ValueError(f"{text} has more than {digits} decimals")
+        # stored as the ORM stores it: with the field's decimals
+        value = value.quantize(Decimal(1).scaleb(-digits))
     return value
 
 
