@@ -27,7 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.server import CONFIG, build_demo, drop_database
+from tests.server import small_demo_pool
 
 
 def parse_args():
@@ -55,20 +55,8 @@ def generate_csv(path, count, categories, shop):
 
 def main():
     args = parse_args()
-    if not args.keep:
-        drop_database(args.database)
-        started = time.monotonic()
-        build_demo(args.database, dict(os.environ), '--products', '50',
-            '--customers', '5', '--orders', '0', '--days', '1',
-            '--live-days', '0')
-        print(f"demo database built in {time.monotonic() - started:.0f} s")
-    from trytond import config
-    config.update_etc(CONFIG)
-    from trytond.pool import Pool
+    pool = small_demo_pool(args.database, args.keep, 50, 5)
     from trytond.transaction import Transaction
-    Pool.start()
-    pool = Pool(args.database)
-    pool.init()
     path = os.path.join(ROOT, 'var', 'bench-catalog.csv')
     os.makedirs(os.path.dirname(path), exist_ok=True)
     from trytond.modules.ecom_catalog.catalog_export import export_file

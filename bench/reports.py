@@ -24,7 +24,7 @@ from decimal import Decimal
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.server import CONFIG, build_demo, drop_database
+from tests.server import small_demo_pool
 
 REPORTS = [
     ('sales', 'ecom.report.sales', 'month'),
@@ -56,20 +56,8 @@ def main():
     args = parse_args()
     if not os.environ.get('TRYTOND_DATABASE__URI', '').startswith('postgres'):
         sys.exit("set TRYTOND_DATABASE__URI to a PostgreSQL server")
-    if not args.keep:
-        drop_database(args.database)
-        started = time.monotonic()
-        build_demo(args.database, dict(os.environ), '--products', '200',
-            '--customers', '20', '--orders', '0', '--days', '1',
-            '--live-days', '0')
-        print(f"demo database built in {time.monotonic() - started:.0f} s")
-    from trytond import config
-    config.update_etc(CONFIG)
-    from trytond.pool import Pool
+    pool = small_demo_pool(args.database, args.keep, 200, 20)
     from trytond.transaction import Transaction
-    Pool.start()
-    pool = Pool(args.database)
-    pool.init()
     with Transaction().start(args.database, 0) as transaction:
         company, = pool.get('company.company').search([], limit=1)
         if not args.keep:

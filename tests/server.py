@@ -96,3 +96,22 @@ def drop_database(database):
             name = os.path.join(path, database + '.sqlite' + suffix)
             if os.path.exists(name):
                 os.unlink(name)
+
+
+def small_demo_pool(database, keep, products, customers):
+    """The pool of a small demo database without orders, built first (and
+    its time printed) unless keep; for the benchmarks"""
+    if not keep:
+        drop_database(database)
+        started = time.monotonic()
+        build_demo(database, dict(os.environ), '--products', str(products),
+            '--customers', str(customers), '--orders', '0', '--days', '1',
+            '--live-days', '0')
+        print(f"demo database built in {time.monotonic() - started:.0f} s")
+    from trytond import config
+    config.update_etc(CONFIG)
+    from trytond.pool import Pool
+    Pool.start()
+    pool = Pool(database)
+    pool.init()
+    return pool

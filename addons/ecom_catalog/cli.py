@@ -8,9 +8,10 @@
 The import checks every row before it writes anything; the exit status is
 1 when rows were refused (their errors are printed on stderr).
 """
-import argparse
 import sys
 import time
+
+from trytond.modules.ecom_base.cli import company_transaction, database_parser
 
 from .catalog_file import file_format
 
@@ -35,13 +36,8 @@ class Progress:
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(
-        prog='python -m trytond.modules.ecom_catalog.cli',
-        description=__doc__.splitlines()[0])
-    parser.add_argument('-c', '--config', dest='config')
-    parser.add_argument('-d', '--database', required=True)
-    parser.add_argument('--company', type=int,
-        help="company id (default: the first company)")
+    parser = database_parser(
+        'python -m trytond.modules.ecom_catalog.cli', __doc__.splitlines()[0])
     parser.add_argument('--warehouse', type=int,
         help="warehouse id for the column 'stock' (default: the first)")
     commands = parser.add_subparsers(dest='command', required=True)
@@ -65,35 +61,21 @@ def main(argv=None):
         format_ = file_format(options.file)
     except ValueError as error:
         sys.exit(str(error))
-    from trytond import config
-    config.update_etc(options.config)
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    Pool.start()
-    pool = Pool(options.database)
-    pool.init()
-    with Transaction().start(options.database, 0) as transaction:
-        Company = pool.get('company.company')
+    with company_transaction(options) as (pool, transaction, _):
         Location = pool.get('stock.location')
-        company = Company(options.company) if options.company else (
-            Company.search([], limit=1, order=[('id', 'ASC')]) or [None])[0]
-        if company is None:
-            sys.exit("no company in the database")
-        with transaction.set_context(company=company.id):
-            warehouse_id = (
-                options.warehouse or Location.get_default_warehouse())
-            warehouse = Location(warehouse_id) if warehouse_id else None
-            if options.command == 'import':
-                return run_import(options, format_, warehouse, transaction)
-            from .catalog_export import export_file
-            started = time.monotonic()
-            data, count = export_file(
-                format_, warehouse, options.lang, Progress())
-            with open(options.file, 'wb') as file:
-                file.write(data)
-            print(f"{count} products written to {options.file} in "
-                f"{time.monotonic() - started:.1f} s")
-            return 0
+        warehouse_id = options.warehouse or Location.get_default_warehouse()
+        warehouse = Location(warehouse_id) if warehouse_id else None
+        if options.command == 'import':
+            return run_import(options, format_, warehouse, transaction)
+        from .catalog_export import export_file
+        started = time.monotonic()
+        data, count = export_file(
+            format_, warehouse, options.lang, Progress())
+        with open(options.file, 'wb') as file:
+            file.write(data)
+        print(f"{count} products written to {options.file} in "
+            f"{time.monotonic() - started:.1f} s")
+        return 0
 
 
 def run_import(options, format_, warehouse, transaction):

@@ -5,21 +5,17 @@
         export sales --from 2026-01-01 --to 2026-06-30 --period month \\
         -o sales.xlsx
 """
-import argparse
 import datetime as dt
 import sys
+
+from trytond.modules.ecom_base.cli import company_transaction, database_parser
 
 from .export import REPORTS
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(
-        prog='python -m trytond.modules.ecom_reports.cli',
-        description=__doc__.splitlines()[0])
-    parser.add_argument('-c', '--config', dest='config')
-    parser.add_argument('-d', '--database', required=True)
-    parser.add_argument('--company', type=int,
-        help="company id (default: the first company)")
+    parser = database_parser(
+        'python -m trytond.modules.ecom_reports.cli', __doc__.splitlines()[0])
     commands = parser.add_subparsers(dest='command', required=True)
     refresh = commands.add_parser('refresh', help="recompute the figures")
     refresh.add_argument('--full', action='store_true',
@@ -37,19 +33,7 @@ def parse(argv):
 
 def main(argv=None):
     options = parse(argv if argv is not None else sys.argv[1:])
-    from trytond import config
-    config.update_etc(options.config)
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    Pool.start()
-    pool = Pool(options.database)
-    pool.init()
-    with Transaction().start(options.database, 0) as transaction:
-        Company = pool.get('company.company')
-        company = Company(options.company) if options.company else (
-            Company.search([], limit=1, order=[('id', 'ASC')]) or [None])[0]
-        if company is None:
-            sys.exit("no company in the database")
+    with company_transaction(options) as (pool, transaction, company):
         if options.command == 'refresh':
             pool.get('ecom.report.refresh').refresh(
                 [company], full=options.full)
