@@ -1,8 +1,11 @@
-"""Demo: storefront page URL, stock rules with low-stock alerts and a
-wholesale price list for a customer group (after the order history, so
-that the alerts see the sales)."""
+"""Demo: storefront page URL, variants in sizes, stock rules with
+low-stock alerts and a wholesale price list for a customer group (after
+the order history, so that the alerts see the sales)."""
 
 from trytond.pool import Pool
+
+SIZES = [('s', "S"), ('m', "M"), ('l', "L")]
+VARIANT_PRODUCTS = 3
 
 
 def build(rng, shop, products, customers, log):
@@ -10,11 +13,53 @@ def build(rng, shop, products, customers, log):
     Shop = pool.get('web.shop')
     Shop.write([shop], {'ecom_product_url':
             'https://alpine-outfitters.example/products/{slug}'})
+    varied = create_variants(rng, shop, products)
+    log(f"{len(varied)} apparel products in sizes S, M and L")
     create_stock_rules(rng, shop, products)
     alerts = pool.get('ecom.stock.alert').check()
     log(f"stock rules, {len(alerts)} low-stock alerts")
     create_wholesale(rng, shop, customers)
     log("wholesale price list for the 'Wholesale' customer group")
+
+
+def create_variants(rng, shop, products):
+    """The first apparel products come in sizes: the existing SKU is M, new
+    S and L variants are published with stock"""
+    pool = Pool()
+    Attribute = pool.get('product.attribute')
+    AttributeSet = pool.get('product.attribute.set')
+    Product = pool.get('product.product')
+    Inventory = pool.get('stock.inventory')
+    Shop = pool.get('web.shop')
+    size, = Attribute.create([{
+                'name': 'size', 'string': "Size", 'type_': 'selection',
+                'selection': '\n'.join(f'{k}:{l}' for k, l in SIZES),
+                'selection_sorted': False}])
+    sizes, = AttributeSet.create([{
+                'name': "Apparel sizes", 'attributes': [('add', [size.id])]}])
+    apparel = [p for p in products if any(
+            c.rec_name.startswith('Apparel') for c in p.template.categories)]
+    chosen = apparel[:VARIANT_PRODUCTS]
+    for product in chosen:
+        product.template.attribute_set = sizes
+        product.template.save()
+        product.attributes = {'size': 'm'}
+    Product.save(chosen)
+    new = Product.create([{
+                'template': p.template.id, 'suffix_code': f'-{k.upper()}',
+                'attributes': {'size': k}, 'cost_price': p.cost_price}
+            for p in chosen for k, _ in SIZES if k != 'm'])
+    Shop.write([shop], {'products': [('add', [p.id for p in new])]})
+    storage = shop.warehouses[0].storage_location
+    inventory, = Inventory.create([{
+                'location': storage.id, 'company': shop.company.id,
+                'lines': [('create', [{
+                                'product': p.id,
+                                'quantity': float(rng.randint(20, 80)),
+                                } for p in new])],
+                }])
+    Inventory.confirm([inventory])
+    return chosen
 
 
 def create_stock_rules(rng, shop, products):

@@ -62,8 +62,12 @@ class DemoBrowserTest(unittest.TestCase):
     def test_demo_data(self):
         "The builder made a shop with catalog, customers and live orders"
         session = self.server.login('admin', PASSWORD)
+        # 3 apparel products come in sizes S, M and L: 2 more SKUs each
         self.assertEqual(self.count(session, 'product.product',
-                [('code', 'like', '%-%-%')]), SIZES['products'])
+                [('code', 'like', '%-%-%')]), SIZES['products'] + 6)
+        self.assertEqual(self.count(session, 'product.product',
+                [('template.attribute_set.name', '=', 'Apparel sizes'),
+                    ('attributes.size', 'in', ['s', 'm', 'l'])]), 9)
         self.assertEqual(self.count(session, 'product.image', []),
             SIZES['products'])
         self.assertEqual(self.count(session, 'ecom.channel', []), 3)

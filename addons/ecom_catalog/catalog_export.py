@@ -9,6 +9,7 @@ from . import bulk
 from .availability import quantities
 from .catalog_file import write_table
 from .catalog_import import TEXTS
+from .variant import format_attributes, load_attributes
 
 
 def export_rows(warehouse=None, languages=(), progress=None):
@@ -23,25 +24,34 @@ def export_rows(warehouse=None, languages=(), progress=None):
     ShopProduct = pool.get('web.shop-product.product')
     Shop = pool.get('web.shop')
     Translation = pool.get('ir.translation')
+    AttributeSet = pool.get('product.attribute.set')
     progress = progress or (lambda step, done, total: None)
     company = Transaction().context.get('company')
     cursor = Transaction().connection.cursor()
 
     product, template = Product.__table__(), Template.__table__()
     list_price, cost_price = ListPrice.__table__(), CostPrice.__table__()
+    variant_price = ListPrice.__table__()
     cursor.execute(*product.join(template,
             condition=product.template == template.id
             ).join(list_price, 'LEFT',
             condition=(list_price.template == template.id)
             & (list_price.product == Null)
             & (list_price.company == company)
+            ).join(variant_price, 'LEFT',
+            condition=(variant_price.product == product.id)
+            & (variant_price.company == company)
             ).join(cost_price, 'LEFT',
             condition=(cost_price.product == product.id)
             & (cost_price.company == company)
             ).select(
             product.id, template.id, product.code,
             *[getattr(template, f) for f in TEXTS.values()],
-            template.ecom_slug, list_price.list_price, cost_price.cost_price,
+            template.ecom_slug,
+            list_price.list_price, cost_price.cost_price,
+            template.attribute_set, product.attributes,
+            # not Coalesce: SQLite gives its result as bytes
+            variant_price.list_price,
             where=(product.code != Null) & product.active,
             order_by=[product.code]))
     records = cursor.fetchall()
@@ -83,18 +93,24 @@ def export_rows(warehouse=None, languages=(), progress=None):
     stock = quantities(warehouse.storage_location,
         [r[0] for r in records]) if warehouse else {}
 
+    sets = {s.id: s for s in AttributeSet.search([])}
     header = ['sku', *TEXTS, 'slug', 'category', 'list_price', 'cost_price',
-        *(['stock'] if warehouse else [])]
+        *(['stock'] if warehouse else []), 'attribute_set', 'attributes']
     translated = [(c, f, l) for l in languages for c, f in TEXTS.items()]
     header += [f'{c}:{l}' for c, _, l in translated]
     rows = []
-    for i, (product_id, template_id, code, *texts, slug, price, cost) in (
-            enumerate(records)):
+    for i, (product_id, template_id, code, *texts, slug, price, cost,
+            set_id, attributes, own_price) in enumerate(records):
+        if own_price is not None:
+            price = own_price
         row = [code, *[t or '' for t in texts], slug or '',
             '|'.join(sorted(template_categories[template_id])),
             _decimal(price), _decimal(cost)]
         if warehouse:
             row.append(_quantity(stock.get(product_id, 0)))
+        attribute_set = sets.get(set_id)
+        row += [attribute_set.name if attribute_set else '',
+            format_attributes(attribute_set, load_attributes(attributes))]
         row += [translations[template_id].get((f, l), '')
             for _, f, l in translated]
         rows.append(row)

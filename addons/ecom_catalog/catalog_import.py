@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import bulk
+from . import bulk, catalog_variants
 from .catalog_file import FileError, read_table
 from .product import check_slug
 
@@ -26,7 +26,7 @@ TEXTS = {
     'description': 'ecom_description',
     }
 COLUMNS = ['sku', *TEXTS, 'slug', 'category', 'list_price', 'cost_price',
-    'stock', 'shops', 'image', 'image_alt']
+    'stock', 'shops', 'image', 'image_alt', 'attribute_set', 'attributes']
 PRICE_DIGITS = 4
 MAX_SKU = 100
 
@@ -38,6 +38,11 @@ class Row:
     values: dict
     errors: list = field(default_factory=list)
     cells: list = None
+    # set by catalog_variants.group_variants: the existing template, the
+    # row that creates the new one, the first row of the product
+    template: int = None
+    leader: 'Row' = None
+    group: int = None
 
 
 @dataclass
@@ -197,6 +202,7 @@ class Importer:
             if values.get(column):
                 out[column] = [clean(p) for p in values[column].split('|')
                     if p.strip()]
+        catalog_variants.parse_row(row, values)
         if image := values.get('image'):
             path = os.path.join(self.images_dir or '', image)
             if os.path.basename(image) != image or not os.path.isfile(path):
@@ -216,23 +222,19 @@ class Importer:
         self.categories = {c.rec_name: c.id for c in Category.search([])}
         self.shops = {s.name: s.id for s in Shop.search(
                 [('company', '=', self.company)])}
-        slugs = {}
-        for row in rows:
-            if slug := row.values.get('slug'):
-                if slug in slugs:
-                    row.errors.append(('slug', (f"slug {slug!r} is already "
-                            f"on row {slugs[slug]}")))
-                slugs.setdefault(slug, row.number)
+        # rows sharing a slug are the variants of one product
+        slugs = {r.values['slug'] for r in rows if r.values.get('slug')}
         taken = {}
         for sub in bulk.chunks(list(slugs)):
             for template in Template.search([('ecom_slug', 'in', sub)]):
                 taken[template.ecom_slug] = template.id
             for redirect in Redirect.search([('slug', 'in', sub)]):
                 taken.setdefault(redirect.slug, redirect.template.id)
+        catalog_variants.group_variants(self, rows, taken)
         for row in rows:
             values = row.values
-            existing = self.existing.get(row.sku)
-            if row.sku and not existing and not values.get('name'):
+            if (row.sku and not row.template and not row.leader
+                    and not values.get('name')):
                 row.errors.append(('name', (f"new SKU {row.sku!r} needs a "
                         "name")))
             for path in values.get('category', []):
@@ -245,10 +247,10 @@ class Importer:
                     row.errors.append(('shops', (f"web shop {shop!r} is not "
                             "a shop of this company")))
             slug = values.get('slug')
-            if slug in taken and (
-                    not existing or taken[slug] != existing[1]):
+            if slug in taken and taken[slug] != row.template:
                 row.errors.append(('slug', (f"slug {slug!r} belongs to "
-                        "another product")))
+                        "another product (rows with attributes add "
+                        "variants to it)")))
             if 'stock' in values and not self.warehouse:
                 row.errors.append(('stock', "there is no warehouse"))
 
@@ -281,6 +283,8 @@ class Importer:
             return Result(header, errors=[
                     (1, '', e) for e in str(error).split('\n')])
         parsed = self.parse(header, rows)
+        if partial:
+            catalog_variants.reject_groups(parsed)
         result = Result(header)
         for row in parsed:
             for column, message in row.errors:

@@ -1,6 +1,7 @@
 "Writing the checked rows of a catalog import (see bulk.py for why SQL)"
 from collections import defaultdict
 
+from sql import Null
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -27,11 +28,11 @@ class Writer:
         new = [r for r in rows if r.sku not in existing]
         old = [r for r in rows if r.sku in existing]
         self.progress('write', 0, len(rows))
+        # fills self.fresh: what nothing can point to yet, so no links or
+        # translations to delete
         templates = self._create(new)
-        # what nothing can point to yet: no links or translations to delete
-        self.fresh = {i for pair in templates.values() for i in pair}
         templates.update({r.sku: existing[r.sku] for r in old})
-        self._update(old)
+        self._update(old, [r for r in new if r.template], templates)
         self.progress('write', len(new) + len(old) // 2, len(rows))
         self._prices(rows, templates)
         self._categories(rows, templates)
@@ -46,24 +47,39 @@ class Writer:
 
     def _template_values(self, row):
         values = {TEXTS[c]: row.values[c] for c in TEXTS if c in row.values}
+        if 'attribute_set_id' in row.values:
+            values['attribute_set'] = row.values['attribute_set_id']
         return values
 
+    def _attributes(self, row):
+        field = Pool().get('product.product')._fields['attributes']
+        return field.sql_format(row.values.get('attributes') or None)
+
     def _create(self, rows):
-        "sku -> (product id, template id) of the new products"
+        """sku -> (product id, template id) of the new products; a new
+        variant of an existing product (row.template) or of the product
+        of another row (row.leader) gets no template of its own"""
         pool = Pool()
         Template = pool.get('product.template')
         Product = pool.get('product.product')
-        slugs = self._free_slugs(rows)
+        creators = [r for r in rows if not r.template and not r.leader]
+        slugs = self._free_slugs(creators)
         extra = {'type': 'goods', 'default_uom': self.unit}
         if 'salable' in Template._fields:
             extra.update(salable=True, sale_uom=self.unit)
         template_ids = bulk.insert(Template, [
                 {**extra, **self._template_values(r),
                     'ecom_slug': slugs.get(r.sku)}
-                for r in rows])
+                for r in creators])
+        created = {r.number: t for r, t in zip(creators, template_ids)}
+        self.fresh = set(template_ids)
+        template_ids = [r.template or created[(r.leader or r).number]
+            for r in rows]
         product_ids = bulk.insert(Product, [
-                {'template': t, 'suffix_code': r.sku, 'code': r.sku}
+                {'template': t, 'suffix_code': r.sku, 'code': r.sku,
+                    'attributes': self._attributes(r)}
                 for r, t in zip(rows, template_ids)])
+        self.fresh.update(product_ids)
         return {r.sku: (p, t)
             for r, p, t in zip(rows, product_ids, template_ids)}
 
@@ -93,24 +109,27 @@ class Writer:
                     break
         return result
 
-    def _update(self, rows):
+    def _update(self, rows, variants, templates):
+        """Write the existing products' rows, and the product values given
+        on the rows of new variants of existing products"""
         pool = Pool()
         Template = pool.get('product.template')
-        existing = self.importer.existing
+        Product = pool.get('product.product')
         bulk.update(Template, [
-                {'id': existing[r.sku][1], **self._template_values(r)}
-                for r in rows])
-        renamed = [(existing[r.sku][1], r.values['slug'])
-            for r in rows if 'slug' in r.values]
+                {'id': templates[r.sku][1], **self._template_values(r)}
+                for r in rows + variants])
+        bulk.update(Product, [
+                {'id': templates[r.sku][0], 'attributes': self._attributes(r)}
+                for r in rows if 'attributes' in r.values])
+        renamed = {templates[r.sku][1]: r.values['slug']
+            for r in rows if 'slug' in r.values}
         if renamed:
             # through the ORM: the old slug is kept as a redirect
-            current = {t.id: t for t in Template.browse(
-                    [t for t, _ in renamed])}
             args = []
-            for template_id, slug in renamed:
-                if current[template_id].ecom_slug != slug:
-                    args.extend([[current[template_id]],
-                            {'ecom_slug': slug}])
+            for template in Template.browse(list(renamed)):
+                if template.ecom_slug != renamed[template.id]:
+                    args.extend([[template],
+                            {'ecom_slug': renamed[template.id]}])
             if args:
                 Template.write(*args)
 
@@ -135,12 +154,41 @@ class Writer:
 
     def _prices(self, rows, templates):
         pool = Pool()
-        self._upsert(pool.get('product.list_price'), 'template', {
-                templates[r.sku][1]: r.values['list_price']
-                for r in rows if 'list_price' in r.values}, 'list_price')
+        ListPrice = pool.get('product.list_price')
+        template_prices = {templates[r.sku][1]: r.values['list_price']
+            for r in rows if 'list_price' in r.values and not r.group}
+        template_prices.update({templates[r.sku][1]: r.values['template_price']
+                for r in rows if 'template_price' in r.values})
+        self._upsert(ListPrice, 'template', template_prices, 'list_price')
         self._upsert(pool.get('product.cost_price'), 'product', {
                 templates[r.sku][0]: r.values['cost_price']
                 for r in rows if 'cost_price' in r.values}, 'cost_price')
+        self._variant_prices(
+            [r for r in rows if r.group and 'list_price' in r.values],
+            templates)
+
+    def _variant_prices(self, rows, templates):
+        "A variant keeps its own list price where it differs the product's"
+        ListPrice = Pool().get('product.list_price')
+        if not rows:
+            return
+        table = ListPrice.__table__()
+        company = table.company == self.company
+        base = {}
+        for sub in bulk.lookups(sorted({templates[r.sku][1] for r in rows})):
+            self.cursor.execute(*table.select(table.template, table.list_price,
+                    where=bulk.in_(table.template, sub) & company
+                    & (table.product == Null)))
+            base.update(self.cursor)
+        for sub in bulk.lookups([templates[r.sku][0] for r in rows]):
+            self.cursor.execute(*table.delete(
+                    where=bulk.in_(table.product, sub) & company))
+        bulk.insert(ListPrice, [{
+                    'template': templates[r.sku][1],
+                    'product': templates[r.sku][0], 'company': self.company,
+                    'list_price': r.values['list_price']}
+                for r in rows
+                if r.values['list_price'] != base.get(templates[r.sku][1])])
 
     def _relink(self, Relation, left, right, pairs, keep_out=None):
         "Replace the links of the left ids in pairs by pairs"
@@ -238,6 +286,7 @@ class Writer:
         self.inventory = inventory
 
     def _images(self, rows, templates):
+        "One image per product, or per variant for the rows of variants"
         Image = Pool().get('product.image')
         with_image = [r for r in rows if 'image' in r.values]
         if not with_image:
@@ -247,14 +296,16 @@ class Writer:
                     ('template', 'in',
                         [templates[r.sku][1] for r in with_image]),
                     ], order=[('sequence', 'DESC'), ('id', 'DESC')]):
-            firsts[image.template.id] = image
+            key = image.template.id, image.product and image.product.id
+            firsts[key] = image
         to_save = []
         for row in with_image:
-            template_id = templates[row.sku][1]
-            image = firsts.get(template_id) or Image(template=template_id)
+            product_id, template_id = templates[row.sku]
+            product_id = product_id if row.group else None
+            image = firsts.get((template_id, product_id)) or Image(
+                template=template_id, product=product_id)
             with open(row.values['image'], 'rb') as file:
                 image.image = file.read()
             image.description = row.values['image_alt'] or None
             to_save.append(image)
         Image.save(to_save)
-

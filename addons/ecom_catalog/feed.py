@@ -17,8 +17,12 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .bulk import chunks
+from .variant import attribute_labels
 
 GOOGLE = 'http://base.google.com/ns/1.0'
+# attributes Google Merchant knows by name (variants of one item group)
+MERCHANT_ATTRIBUTES = ['color', 'size', 'material', 'pattern', 'gender',
+    'age_group']
 MAX_PER_PAGE = 1000
 
 
@@ -87,6 +91,8 @@ def availability_page(shop, page=1, per_page=500, price_list=None):
                 'available': int(quantity) if quantity == int(quantity)
                 else quantity,
                 'in_stock': quantity > 0,
+                'attributes': attribute_labels(
+                    product.template.attribute_set, product.attributes),
                 })
     return {
         'shop': shop.id,
@@ -141,6 +147,14 @@ def merchant_xml(shop, link, price_list=None):
                 ('price', f'{prices[product.id]} {shop.currency.code}'),
                 ('condition', 'new'),
                 ]
+            if template.attribute_set:
+                # the variants of one product share its page
+                values.append(('item_group_id',
+                        template.ecom_slug or str(template.id)))
+                labels = attribute_labels(
+                    template.attribute_set, product.attributes)
+                values.extend((n, labels[n])
+                    for n in MERCHANT_ATTRIBUTES if n in labels)
             if template.categories:
                 values.append(('product_type', ' > '.join(
                             template.categories[0].rec_name.split(' / '))))

@@ -130,7 +130,8 @@ class CatalogImportMixin:
                         "sku, name, meta_title, meta_description, "
                         "short_description, description, slug, category, "
                         "list_price, cost_price, stock, shops, image, "
-                        "image_alt and <text>:<language>"),
+                        "image_alt, attribute_set, attributes and "
+                        "<text>:<language>"),
                         ("row 1: the column 'sku' is missing: rows are "
                         "matched on it")]),
                 ("sku,name\nX-1,Caf\xe9\n".encode('latin-1'), 'c.csv', [
@@ -180,12 +181,13 @@ class CatalogImportMixin:
             self.assertEqual(lines[0].split(','), [
                     'sku', 'name', 'meta_title', 'meta_description',
                     'short_description', 'description', 'slug', 'category',
-                    'list_price', 'cost_price', 'stock', 'name:es',
+                    'list_price', 'cost_price', 'stock', 'attribute_set',
+                    'attributes', 'name:es',
                     'meta_title:es', 'meta_description:es',
                     'short_description:es', 'description:es', 'shops'])
             self.assertEqual(lines[1], (
                     "TR-1,Trail shoe,,,,,trail-shoe,Shoes / Running,89.9,40,"
-                    "12,Zapatilla trail,,,,,"))
+                    "12,,,Zapatilla trail,,,,,"))
             xlsx, _ = export_file('xlsx', warehouse, ['es'])
             result = import_catalog(xlsx, 'catalog.xlsx')
             self.assertEqual(result.errors, [])

@@ -5,6 +5,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from .test_import import CatalogImportMixin
 from .test_stock_alert import StockAlertMixin
+from .test_variants import CatalogVariantsMixin
 
 
 def _warehouse_and_product():
@@ -22,7 +23,7 @@ def _warehouse_and_product():
 
 
 class EcomCatalogTestCase(
-        CatalogImportMixin, StockAlertMixin, CompanyTestMixin,
+        CatalogImportMixin, CatalogVariantsMixin, StockAlertMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test the e-commerce catalog module"
     module = 'ecom_catalog'
