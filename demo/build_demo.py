@@ -21,7 +21,7 @@ from decimal import Decimal
 MODULES = [
     'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
     'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing']
+    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers']
 # Tables an RPC call would lock after a retry; taken up front here.
 LOCKED_TABLES = [
     'ir_sequence', 'ir_sequence_strict', 'account_journal_period',
@@ -162,7 +162,7 @@ def fill(args, pool, extras):
     "Master data and order history in one transaction"
     from trytond.transaction import Transaction
 
-    from . import catalog, catalog_rules, history
+    from . import catalog, catalog_rules, customers, history
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
         User = pool.get('res.user')
@@ -176,6 +176,7 @@ def fill(args, pool, extras):
             history.build(args, rng, shop, log)
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
+            customers.build(rng, shop['shop'], shop['customers'], log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

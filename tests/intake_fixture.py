@@ -81,8 +81,12 @@ def configure(pool, company):
     other = other_company_channel(pool, app.shop)
     products = Product.search([('code', 'like', '%-%-%')],
         order=[('code', 'ASC')], limit=3)
+    news, = pool.get('marketing.email.list').create([{
+                'name': "Alpine News", 'ecom_company': company.id,
+                'ecom_text_version': 'news-2026-11'}])
     return {
         'company': company.id,
+        'newsletter': news.id,
         'app': app.id, 'app_key': key,
         'woo': channels['woo'].id, 'woo_secret': WOO_SECRET,
         'shopify': channels['shopify'].id, 'shopify_secret': SHOPIFY_SECRET,

@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = [
     'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
     'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing']
+    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers']
 CROSS_MODULE = [
     'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_demo_browser']

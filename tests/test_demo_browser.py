@@ -23,7 +23,8 @@ BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
 ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts',
     *([] if BACKEND == 'sqlite' else [BACKEND]))
 PASSWORD = 'smoke-test-pw'
-SUBMENUS = ["Catalog", "Orders", "Promotions", "Reports", "Configuration"]
+SUBMENUS = ["Catalog", "Customers", "Orders", "Promotions", "Reports",
+    "Configuration"]
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
 
 
@@ -96,6 +97,15 @@ class DemoBrowserTest(unittest.TestCase):
                 [('state', '=', 'open')]), 0)
         self.assertEqual(self.count(session, 'ecom.pricing.group_price_list',
                 [('group.name', '=', 'Wholesale')]), 1)
+        # consent ledger: grants, a few withdrawals, a newsletter
+        self.assertGreater(self.count(session, 'ecom.customer.consent',
+                [('action', '=', 'grant')]), SIZES['customers'] // 2)
+        self.assertGreater(self.count(session, 'ecom.customer.consent',
+                [('action', '=', 'withdraw')]), 0)
+        self.assertEqual(self.count(session, 'marketing.email.list',
+                [('name', '=', 'Alpine News')]), 1)
+        self.assertGreater(self.count(session, 'ecom.loyalty.account',
+                [('balance', '>', 0)]), 0)
         print(f"\n  small demo built in {self.build_seconds:.0f}s",
             file=sys.stderr)
 
@@ -320,6 +330,12 @@ class DemoBrowserTest(unittest.TestCase):
             catalog.find_element(By.CSS_SELECTOR, '.expander').click()
             self.open_list(driver, wait, By, EC, "Low Stock Alerts",
                 ["Open", "All"], 'low-stock-alerts.png')
+            customers = wait.until(EC.visibility_of_element_located((
+                        By.XPATH,
+                        "//tr[.//*[normalize-space(text())='Customers']]")))
+            customers.find_element(By.CSS_SELECTOR, '.expander').click()
+            self.open_list(driver, wait, By, EC, "Marketing Consents",
+                ["Granted", "Withdrawn"], 'marketing-consents.png')
             self.open_sales_report(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)

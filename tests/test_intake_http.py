@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from tests.feeds_http import FeedsHTTPTests
+from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
 from tests.payments_http import PaymentsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
 from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
@@ -46,7 +47,8 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        FeedsHTTPTests, PaymentsHTTPTests, ReturnsHTTPTests, unittest.TestCase):
+        FeedsHTTPTests, NewsletterHTTPTests, PaymentsHTTPTests,
+        ReturnsHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod
@@ -65,6 +67,11 @@ class IntakeHTTPTest(
         os.makedirs(ARTIFACTS, exist_ok=True)
         backend = os.environ.get(
             'TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
+        # a real SMTP server receives what trytond sends
+        cls.smtp, cls.inbox, smtp_port = smtp_inbox()
+        cls.env.update(TRYTOND_EMAIL__URI=f'smtp://127.0.0.1:{smtp_port}',
+            TRYTOND_EMAIL__FROM='shop@alpine.example',
+            TRYTOND_ECOM__PUBLIC_URL='https://alpine.example/')
         cls.server = Server(cls.database, cls.env,
             log_path=os.path.join(ARTIFACTS, f'intake-server-{backend}.log'))
         cls.session = cls.server.login('admin', PASSWORD)
@@ -72,6 +79,7 @@ class IntakeHTTPTest(
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+        cls.smtp.stop()
         drop_database(cls.database)
         shutil.rmtree(cls.tmp, ignore_errors=True)
 

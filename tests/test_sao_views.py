@@ -18,7 +18,7 @@ SAO = os.environ.get('TRYTOND_WEB__ROOT') or os.path.join(
     ROOT, 'var', 'sao', 'package')
 MODULES = ['ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
     'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing']
+    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers']
 
 
 def sao_tree_widgets():

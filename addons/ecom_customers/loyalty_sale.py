@@ -1,0 +1,143 @@
+"""Loyalty points on orders: earned when an order is processed, redeemed
+as a discount line of a draft order (wizard *Redeem Loyalty Points*), given
+back when the order is cancelled."""
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .loyalty import LoyaltyError
+
+
+class Sale(metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    @classmethod
+    def process(cls, sales):
+        super().process(sales)
+        cls.ecom_earn_points(sales)
+
+    @classmethod
+    def cancel(cls, sales):
+        super().cancel(sales)
+        cls.ecom_refund_points(sales)
+
+    def ecom_loyalty_program(self):
+        Program = Pool().get('ecom.loyalty.program')
+        channel = getattr(self, 'ecom_channel', None)
+        return Program.find(
+            self.company.id, channel.shop if channel else None)
+
+    def ecom_goods_amount(self):
+        "Untaxed amount of the goods, in the company's currency"
+        Currency = Pool().get('currency.currency')
+        amount = sum((l.amount or 0) for l in self.lines
+            if l.type == 'line' and l.product and l.product.type == 'goods')
+        with Transaction().set_context(date=self.sale_date):
+            return Currency.compute(
+                self.currency, amount, self.company.currency, round=False)
+
+    @classmethod
+    def ecom_earn_points(cls, sales):
+        "Credit the points of processed orders, once per order"
+        pool = Pool()
+        Account = pool.get('ecom.loyalty.account')
+        Entry = pool.get('ecom.loyalty.entry')
+        for sale in sales:
+            if sale.state not in {'processing', 'done'}:
+                continue
+            program = sale.ecom_loyalty_program()
+            if not program or Entry.search([
+                        ('sale', '=', sale.id), ('kind', '=', 'earn')],
+                    limit=1):
+                continue
+            points = program.points_for(sale.ecom_goods_amount())
+            if points:
+                Account.of(sale.company.id, sale.party).earn(
+                    points, program, sale=sale,
+                    note=gettext('ecom_customers.msg_loyalty_earned_note',
+                        sale=sale.rec_name))
+
+    @classmethod
+    def ecom_refund_points(cls, sales):
+        "A cancelled order gives its redeemed points back"
+        pool = Pool()
+        Entry = pool.get('ecom.loyalty.entry')
+        for entry in Entry.search([
+                    ('sale', 'in', [s.id for s in sales]),
+                    ('kind', '=', 'redeem')]):
+            program = entry.sale.ecom_loyalty_program()
+            if program:
+                entry.account.earn(-entry.points, program, sale=entry.sale,
+                    note=gettext('ecom_customers.msg_loyalty_refund_note',
+                        sale=entry.sale.rec_name))
+
+    def ecom_redeem_points(self, points):
+        """Redeem points as a discount line of this draft order: the
+        points' value, at most the goods amount"""
+        pool = Pool()
+        Line = pool.get('sale.line')
+        Account = pool.get('ecom.loyalty.account')
+        if self.state not in {'draft', 'quotation'}:
+            raise LoyaltyError(gettext(
+                    'ecom_customers.msg_loyalty_sale_state',
+                    sale=self.rec_name))
+        program = self.ecom_loyalty_program()
+        if not program:
+            raise LoyaltyError(gettext(
+                    'ecom_customers.msg_loyalty_no_program',
+                    sale=self.rec_name))
+        value = self.currency.round(points * program.point_value)
+        if value > self.ecom_goods_amount():
+            raise LoyaltyError(gettext(
+                    'ecom_customers.msg_loyalty_too_much',
+                    points=points, value=value,
+                    amount=self.ecom_goods_amount()))
+        account = Account.of(self.company.id, self.party)
+        account.redeem(points, program, sale=self,
+            note=gettext('ecom_customers.msg_loyalty_redeemed_note',
+                sale=self.rec_name))
+        line = Line(sale=self, type='line',
+            product=program.discount_product, quantity=1,
+            unit=program.discount_product.sale_uom or
+            program.discount_product.default_uom,
+            unit_price=-value,
+            description=gettext('ecom_customers.msg_loyalty_line',
+                points=points))
+        # the goods' taxes, when they all share them: the discount lowers
+        # the taxed base on the invoice
+        taxes = {tuple(sorted(t.id for t in l.taxes)) for l in self.lines
+            if l.type == 'line' and l.product and l.product.type == 'goods'}
+        line.taxes = list(taxes.pop()) if len(taxes) == 1 else []
+        line.save()
+        return line
+
+
+class RedeemStart(ModelView):
+    "Redeem Loyalty Points"
+    __name__ = 'ecom.loyalty.redeem.start'
+    balance = fields.Integer("Balance", readonly=True)
+    points = fields.Integer("Points to Redeem", required=True)
+
+
+class Redeem(Wizard):
+    "Redeem Loyalty Points"
+    __name__ = 'ecom.loyalty.redeem'
+    start = StateView('ecom.loyalty.redeem.start',
+        'ecom_customers.loyalty_redeem_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Redeem", 'redeem', 'tryton-ok', default=True),
+            ])
+    redeem = StateTransition()
+
+    def default_start(self, fields):
+        Account = Pool().get('ecom.loyalty.account')
+        accounts = Account.search([
+                ('company', '=', self.record.company.id),
+                ('party', '=', self.record.party.id)])
+        return {'balance': accounts[0].balance if accounts else 0}
+
+    def transition_redeem(self):
+        self.record.ecom_redeem_points(self.start.points)
+        return 'end'
