@@ -84,9 +84,11 @@ def configure(pool, company):
     news, = pool.get('marketing.email.list').create([{
                 'name': "Alpine News", 'ecom_company': company.id,
                 'ecom_text_version': 'news-2026-11'}])
+    loyal = loyal_customer(pool, company)
     return {
         'company': company.id,
         'newsletter': news.id,
+        'loyal_email': loyal,
         'app': app.id, 'app_key': key,
         'woo': channels['woo'].id, 'woo_secret': WOO_SECRET,
         'shopify': channels['shopify'].id, 'shopify_secret': SHOPIFY_SECRET,
@@ -94,6 +96,20 @@ def configure(pool, company):
         'skus': {p.code: str(p.template.list_price) for p in products},
         'race_sku': 'RACE-1', 'hold_sku': 'HOLD-1',
         }
+
+
+def loyal_customer(pool, company):
+    "A known customer with 500 points of the demo's program: their email"
+    Party = pool.get('party.party')
+    Program = pool.get('ecom.loyalty.program')
+    Account = pool.get('ecom.loyalty.account')
+    program, = Program.search([('company', '=', company.id)])
+    email = 'loyal.customer@example.com'
+    party, = Party.create([{'name': "Loyal Customer",
+                'contact_mechanisms': [('create', [
+                            {'type': 'email', 'value': email}])]}])
+    Account.of(company.id, party).earn(500, program)
+    return email
 
 
 def other_company_channel(pool, shop):

@@ -106,6 +106,20 @@ class DemoBrowserTest(unittest.TestCase):
                 [('name', '=', 'Alpine News')]), 1)
         self.assertGreater(self.count(session, 'ecom.loyalty.account',
                 [('balance', '>', 0)]), 0)
+        # the customer form's E-commerce page: orders, emails, figures
+        sale, = self.server.rpc('model.sale.sale.search_read', [
+                ('ecom_channel', '!=', None),
+                ('state', 'in', ['processing', 'done'])], 0, 1, None,
+            ['party', 'company'], {}, session=session)
+        # sao sends the user's company in the context
+        customer, = self.server.rpc('model.party.party.read', [sale['party']],
+            ['ecom_orders', 'ecom_order_count', 'ecom_lifetime_value',
+                'ecom_loyalty_balance'], {'company': sale['company']},
+            session=session)
+        self.assertIn(sale['id'], customer['ecom_orders'])
+        self.assertGreaterEqual(customer['ecom_order_count'], 1)
+        self.assertIsNotNone(customer['ecom_lifetime_value'])
+        self.assertGreater(customer['ecom_loyalty_balance'], 0)
         print(f"\n  small demo built in {self.build_seconds:.0f}s",
             file=sys.stderr)
 

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from tests.feeds_http import FeedsHTTPTests
+from tests.loyalty_http import LoyaltyHTTPTests
 from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
 from tests.payments_http import PaymentsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
@@ -47,8 +48,8 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        FeedsHTTPTests, NewsletterHTTPTests, PaymentsHTTPTests,
-        ReturnsHTTPTests, unittest.TestCase):
+        FeedsHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
+        PaymentsHTTPTests, ReturnsHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod

@@ -1,8 +1,11 @@
 """Loyalty points on orders: earned when an order is processed, redeemed
 as a discount line of a draft order (wizard *Redeem Loyalty Points*), given
 back when the order is cancelled."""
+from decimal import Decimal
+
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.ecom_orders.intake_format import IntakeConflict, IntakeError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -29,11 +32,14 @@ class Sale(metaclass=PoolMeta):
         return Program.find(
             self.company.id, channel.shop if channel else None)
 
-    def ecom_goods_amount(self):
-        "Untaxed amount of the goods, in the company's currency"
+    def ecom_goods_amount(self, program=None):
+        """Untaxed amount of the goods (less the program's points discount),
+        in the company's currency"""
         Currency = Pool().get('currency.currency')
+        discount = program.discount_product if program else None
         amount = sum((l.amount or 0) for l in self.lines
-            if l.type == 'line' and l.product and l.product.type == 'goods')
+            if l.type == 'line' and l.product and (
+                l.product.type == 'goods' or l.product == discount))
         with Transaction().set_context(date=self.sale_date):
             return Currency.compute(
                 self.currency, amount, self.company.currency, round=False)
@@ -44,15 +50,21 @@ class Sale(metaclass=PoolMeta):
         pool = Pool()
         Account = pool.get('ecom.loyalty.account')
         Entry = pool.get('ecom.loyalty.entry')
+        programs = {}
         for sale in sales:
             if sale.state not in {'processing', 'done'}:
                 continue
-            program = sale.ecom_loyalty_program()
+            channel = getattr(sale, 'ecom_channel', None)
+            key = sale.company.id, channel.shop.id if channel and channel.shop \
+                else None
+            if key not in programs:
+                programs[key] = sale.ecom_loyalty_program()
+            program = programs[key]
             if not program or Entry.search([
                         ('sale', '=', sale.id), ('kind', '=', 'earn')],
                     limit=1):
                 continue
-            points = program.points_for(sale.ecom_goods_amount())
+            points = program.points_for(sale.ecom_goods_amount(program))
             if points:
                 Account.of(sale.company.id, sale.party).earn(
                     points, program, sale=sale,
@@ -72,6 +84,73 @@ class Sale(metaclass=PoolMeta):
                 entry.account.earn(-entry.points, program, sale=entry.sale,
                     note=gettext('ecom_customers.msg_loyalty_refund_note',
                         sale=entry.sale.rec_name))
+
+    def ecom_intake_lines(self, order, lines, batch):
+        "The discount line of the points an online order redeems"
+        extra = super().ecom_intake_lines(order, lines, batch)
+        points = order.loyalty_points
+        if not points:
+            return extra
+        return extra + [self._ecom_points_line(points, lines + extra, batch)]
+
+    def _ecom_points_line(self, points, lines, batch):
+        pool = Pool()
+        Account = pool.get('ecom.loyalty.account')
+        Currency = pool.get('currency.currency')
+        Line = pool.get('sale.line')
+
+        def refuse(reason):
+            raise IntakeError(422, [('loyalty_points', reason)])
+        program = self.ecom_loyalty_program()
+        if not program:
+            refuse("the channel's shop has no loyalty program")
+        if points < program.minimum_redeem:
+            refuse(f"at least {program.minimum_redeem} points are redeemed "
+                "at once")
+        accounts = Account.search([('company', '=', self.company.id),
+                ('party', '=', self.party.id if (self.party.id or -1) > 0
+                    else -1)])
+        key = ('ecom_loyalty', accounts[0].id if accounts else None)
+        planned = batch.get(key, 0)
+        balance = (accounts[0].balance if accounts else 0) - planned
+        if points > balance:
+            refuse(f"the customer has {balance} points; the order redeems "
+                f"{points}")
+        with Transaction().set_context(
+                date=getattr(self, 'sale_date', None)):
+            value = Currency.compute(self.company.currency,
+                points * program.point_value, self.currency)
+        goods = [l for l in lines
+            if l.product and l.product.type == 'goods']
+        if value > sum(Decimal(str(l.quantity)) * l.unit_price for l in goods):
+            refuse(f"{points} points are worth {value}, more than the goods")
+        batch[key] = planned + points
+        product = program.discount_product
+        line = Line(sale=self, type='line', product=product, quantity=1,
+            unit=product.sale_uom or product.default_uom, unit_price=-value,
+            description=gettext('ecom_customers.msg_loyalty_line',
+                points=points))
+        taxes = {tuple(sorted(t.id for t in l.taxes)) for l in goods}
+        line.taxes = list(taxes.pop()) if len(taxes) == 1 else []
+        return line
+
+    @classmethod
+    def ecom_intake_saved(cls, pairs):
+        "Take the points of the saved orders (a race runs the batch again)"
+        pool = Pool()
+        Account = pool.get('ecom.loyalty.account')
+        super().ecom_intake_saved(pairs)
+        for sale, order in pairs:
+            if not order.loyalty_points:
+                continue
+            program = sale.ecom_loyalty_program()
+            account = Account.of(sale.company.id, sale.party)
+            try:
+                account.redeem(order.loyalty_points, program, sale=sale,
+                    note=gettext('ecom_customers.msg_loyalty_redeemed_note',
+                        sale=sale.rec_name))
+            except LoyaltyError as error:
+                raise IntakeConflict(str(error)) from error
 
     def ecom_redeem_points(self, points):
         """Redeem points as a discount line of this draft order: the

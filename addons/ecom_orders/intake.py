@@ -82,6 +82,7 @@ class Intake:
         if not todo:
             return
         self._caches(todo)
+        self.batch = {}
         self.now = datetime.datetime.now()
         available = available_to_sell(self.channel.warehouse, goods)
         sales = []
@@ -111,6 +112,7 @@ class Intake:
                     Sale.confirm(confirm)
         pool.get('ecom.payment.transaction').from_orders(
             self.channel, [(s, i.order) for i, s in sales])
+        Sale.ecom_intake_saved([(s, i.order) for i, s in sales])
         for item, sale in sales:
             r = item.result
             r.sale, r.number = sale.id, sale.number
@@ -283,6 +285,8 @@ class Intake:
             line.description = ' '.join(
                 filter(None, ["Shipping:", order.shipping_method]))
             lines.append(line)
+        # other modules' lines (loyalty points); batch: their scratch space
+        lines.extend(sale.ecom_intake_lines(order, lines, self.batch))
         sale.lines = lines
         for line in lines:
             line.amount = line.on_change_with_amount()

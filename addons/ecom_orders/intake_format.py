@@ -18,6 +18,11 @@ DELIVERIES = ('carrier', 'pickup')
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
+class IntakeConflict(Exception):
+    """A concurrent request took what this batch counted on (points, a
+    use): the batch is run again, its checks then see the new state"""
+
+
 class IntakeError(Exception):
     "A refused intake: HTTP status and a list of (field, reason)"
 
@@ -80,6 +85,7 @@ class Order:
     payment_state: str = 'pending'
     payment_reference: str | None = None
     payment_method: str | None = None
+    loyalty_points: int = 0
 
 
 def decode(body):
@@ -256,6 +262,13 @@ def parse_order(data):
         else:
             chk.error(f'coupons[{i}]', "must be a non-empty string")
 
+    loyalty_points = data.get('loyalty_points', 0)
+    if (not isinstance(loyalty_points, int) or isinstance(loyalty_points, bool)
+            or loyalty_points < 0):
+        chk.error('loyalty_points', (f"{loyalty_points!r} is not a whole "
+                "number of points, 0 or more"))
+        loyalty_points = 0
+
     payment = chk.obj(data.get('payment'), 'payment', required=False) or {}
     payment_state = chk.text(payment, 'status', 'payment.', required=False)
     if payment_state and payment_state not in PAYMENT_STATES:
@@ -280,7 +293,8 @@ def parse_order(data):
         payment_reference=chk.text(
             payment, 'reference', 'payment.', required=False),
         payment_method=chk.text(
-            payment, 'method', 'payment.', required=False))
+            payment, 'method', 'payment.', required=False),
+        loyalty_points=loyalty_points)
 
 
 def net_unit_price(line, digits=4):

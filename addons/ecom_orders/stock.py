@@ -137,6 +137,9 @@ def is_retryable(exception):
     """Whether a concurrent transaction caused the error, so that running
     again can succeed (a unique violation included: the retry then finds
     the other delivery's sale)"""
+    from .intake_format import IntakeConflict
+    if isinstance(exception, IntakeConflict):
+        return True
     if isinstance(exception, backend.DatabaseIntegrityError):
         return True
     if not isinstance(exception, backend.DatabaseOperationalError):

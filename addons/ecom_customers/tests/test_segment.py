@@ -128,3 +128,29 @@ class SegmentMixin:
             Segment.refresh([segment])
             # Dan left; Carla subscribed herself, the segment leaves her
             self.assertEqual(subscribed(), ['ana@x.com', 'carla@x.com'])
+
+    @with_transaction()
+    def test_customer_account_view(self):
+        "The customer form sums up figures, segments and points"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Segment = pool.get('ecom.customer.segment')
+        Account = pool.get('ecom.loyalty.account')
+        today = pool.get('ir.date').today()
+        company = create_company()
+        with set_company(company):
+            parties, _ = _customers(company, today)
+            segment, = Segment.create([{'name': "Champions",
+                        'rfm_segments': ['champions']}])
+            Segment.refresh([segment])
+            Account.of(company.id, parties["Ana"])._add(75)
+            # an order without a channel is not an online order
+            _sale(company, parties["Ana"], Decimal(10))
+            ana, ben = Party.browse([parties["Ana"], parties["Ben"]])
+            self.assertEqual(
+                (ana.ecom_order_count, ana.ecom_lifetime_value,
+                    ana.ecom_rfm_segment, ana.ecom_segments,
+                    ana.ecom_loyalty_balance, ana.ecom_orders),
+                (9, Decimal(1200), 'champions', (segment,), 75, ()))
+            self.assertEqual(
+                (ben.ecom_segments, ben.ecom_loyalty_balance), ((), 0))

@@ -1,0 +1,94 @@
+"""The customer's account for staff (a page of the customer form): online
+orders, complaints and returns, emails sent, lifetime value and RFM segment
+(ecom_reports' summary), segments and loyalty balance, for the company of
+the context."""
+from collections import defaultdict
+
+from trytond.model import fields
+from trytond.modules.ecom_reports.summary import SEGMENTS
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    ecom_orders = fields.Function(fields.Many2Many(
+            'sale.sale', None, None, "Online Orders", readonly=True),
+        'get_ecom_account')
+    ecom_complaints = fields.Function(fields.Many2Many(
+            'sale.complaint', None, None, "Complaints and Returns", readonly=True),
+        'get_ecom_account')
+    ecom_emails = fields.Function(fields.Many2Many(
+            'ecom.notification', None, None, "Emails Sent", readonly=True),
+        'get_ecom_account')
+    ecom_order_count = fields.Function(
+        fields.Integer("Orders"), 'get_ecom_account')
+    ecom_lifetime_value = fields.Function(fields.Numeric(
+            "Lifetime Value", digits=(16, 2),
+            help="Net sales of the customer's orders, in the company's "
+            "currency, as of the last report refresh."), 'get_ecom_account')
+    ecom_rfm_segment = fields.Function(fields.Selection(
+            [(None, "")] + SEGMENTS, "RFM Segment"), 'get_ecom_account')
+    ecom_segments = fields.Function(fields.Many2Many(
+            'ecom.customer.segment', None, None, "Segments", readonly=True),
+        'get_ecom_account')
+    ecom_loyalty_balance = fields.Function(
+        fields.Integer("Loyalty Points"), 'get_ecom_account')
+
+    @classmethod
+    def get_ecom_account(cls, parties, names):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Complaint = pool.get('sale.complaint')
+        Notification = pool.get('ecom.notification')
+        Summary = pool.get('ecom.report.summary.customer')
+        Member = pool.get('ecom.customer.segment.member')
+        Account = pool.get('ecom.loyalty.account')
+        company = Transaction().context.get('company') or -1
+        ids = [p.id for p in parties]
+        result = {n: {} for n in names}
+        lists = defaultdict(lambda: defaultdict(list))
+        if 'ecom_orders' in names:
+            for sale in Sale.search([
+                        ('party', 'in', ids), ('company', '=', company),
+                        ('ecom_channel', '!=', None)],
+                    order=[('sale_date', 'DESC'), ('id', 'DESC')]):
+                lists['ecom_orders'][sale.party.id].append(sale.id)
+        if 'ecom_complaints' in names:
+            for complaint in Complaint.search([
+                        ('customer', 'in', ids), ('company', '=', company)],
+                    order=[('date', 'DESC'), ('id', 'DESC')]):
+                lists['ecom_complaints'][complaint.customer.id].append(
+                    complaint.id)
+        if 'ecom_emails' in names:
+            for notification in Notification.search([
+                        ('sale.party', 'in', ids),
+                        ('company', '=', company), ('kind', '=', 'email')],
+                    order=[('id', 'DESC')]):
+                lists['ecom_emails'][notification.sale.party.id].append(
+                    notification.id)
+        if 'ecom_segments' in names:
+            for member in Member.search([
+                        ('party', 'in', ids),
+                        ('segment.company', '=', company)]):
+                lists['ecom_segments'][member.party.id].append(
+                    member.segment.id)
+        summaries = {s.party.id: s for s in Summary.search([
+                    ('party', 'in', ids), ('company', '=', company)])}
+        balances = {a.party.id: a.balance for a in Account.search([
+                    ('party', 'in', ids), ('company', '=', company)])}
+        for party in parties:
+            summary = summaries.get(party.id)
+            values = {
+                'ecom_order_count': summary.orders if summary else 0,
+                'ecom_lifetime_value': summary.revenue if summary else None,
+                'ecom_rfm_segment': summary.segment if summary else None,
+                'ecom_loyalty_balance': balances.get(party.id, 0),
+                }
+            for name in names:
+                if name in values:
+                    result[name][party.id] = values[name]
+                else:
+                    result[name][party.id] = lists[name][party.id]
+        return result
