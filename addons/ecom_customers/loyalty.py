@@ -16,7 +16,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
@@ -282,14 +282,4 @@ class Entry(ModelSQL, ModelView):
             mode, records, values=values, external=external)
         if mode in {'write', 'delete'} and external:
             raise LoyaltyError(gettext('ecom_customers.msg_loyalty_ledger'))
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('ecom.loyalty.entry|expire', "Expire Loyalty Points"))
 

@@ -212,12 +212,3 @@ class Email(metaclass=PoolMeta):
         ondelete='SET NULL',
         help="The segment that subscribed this address.")
 
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('ecom.customer.segment|refresh_all', "Refresh Customer Segments"))
