@@ -39,8 +39,24 @@ class LoyaltyHTTPTests:
         "Points become a discount line; too many are refused; races lose"
         start = self.balance()
         self.assertGreaterEqual(start, 300)
-        status, result = self.post_generic(self.points_order(200))
+        # the customer withdrew marketing consent: order emails still go
+        email = self.fx['loyal_email']
+        self.rpc('model.ecom.customer.consent.create', [{
+                    'company': self.fx['company'], 'address': email,
+                    'action': 'withdraw', 'source': 'staff'}],
+            {'company': self.fx['company']})
+        self.rpc('model.ecom.channel.write', [self.fx['app']],
+            {'email_confirmation': True}, {})
+        try:
+            status, result = self.post_generic(self.points_order(200))
+        finally:
+            self.rpc('model.ecom.channel.write', [self.fx['app']],
+                {'email_confirmation': False}, {})
         self.assertEqual(status, 201, result)
+        self.assertEqual(self.rpc('model.ecom.notification.search_count', [
+                    ('sale', '=', result['sale']['id']),
+                    ('event', '=', 'order_confirmation'),
+                    ('recipient', '=', email)], {}), 1)
         lines = self.rpc('model.sale.line.search_read', [
                 ('sale', '=', result['sale']['id']),
                 ('description', 'like', 'Loyalty points%')], 0, None, None,
