@@ -94,10 +94,8 @@ class Sale(metaclass=PoolMeta):
         return extra + [self._ecom_points_line(points, lines + extra, batch)]
 
     def _ecom_points_line(self, points, lines, batch):
-        pool = Pool()
-        Account = pool.get('ecom.loyalty.account')
-        Currency = pool.get('currency.currency')
-        Line = pool.get('sale.line')
+        "The discount line of an online order: IntakeError names the field"
+        Account = Pool().get('ecom.loyalty.account')
 
         def refuse(reason):
             raise IntakeError(422, [('loyalty_points', reason)])
@@ -116,15 +114,30 @@ class Sale(metaclass=PoolMeta):
         if points > balance:
             refuse(f"the customer has {balance} points; the order redeems "
                 f"{points}")
+        try:
+            line = self.ecom_points_line(points, program, lines)
+        except LoyaltyError as error:
+            refuse(error.message)
+        batch[key] = planned + points
+        return line
+
+    def ecom_points_line(self, points, program, lines):
+        """The (unsaved) discount line worth points among lines, with the
+        goods' taxes when they all share them (the discount lowers the taxed
+        base on the invoice); LoyaltyError when worth more than the goods"""
+        pool = Pool()
+        Currency = pool.get('currency.currency')
+        Line = pool.get('sale.line')
         with Transaction().set_context(
                 date=getattr(self, 'sale_date', None)):
             value = Currency.compute(self.company.currency,
                 points * program.point_value, self.currency)
-        goods = [l for l in lines
-            if l.product and l.product.type == 'goods']
-        if value > sum(Decimal(str(l.quantity)) * l.unit_price for l in goods):
-            refuse(f"{points} points are worth {value}, more than the goods")
-        batch[key] = planned + points
+        goods = [l for l in lines if getattr(l, 'type', 'line') == 'line'
+            and l.product and l.product.type == 'goods']
+        amount = sum(Decimal(str(l.quantity)) * l.unit_price for l in goods)
+        if value > amount:
+            raise LoyaltyError(gettext('ecom_customers.msg_loyalty_too_much',
+                    points=points, value=value, amount=amount))
         product = program.discount_product
         line = Line(sale=self, type='line', product=product, quantity=1,
             unit=product.sale_uom or product.default_uom, unit_price=-value,
@@ -155,9 +168,7 @@ class Sale(metaclass=PoolMeta):
     def ecom_redeem_points(self, points):
         """Redeem points as a discount line of this draft order: the
         points' value, at most the goods amount"""
-        pool = Pool()
-        Line = pool.get('sale.line')
-        Account = pool.get('ecom.loyalty.account')
+        Account = Pool().get('ecom.loyalty.account')
         if self.state not in {'draft', 'quotation'}:
             raise LoyaltyError(gettext(
                     'ecom_customers.msg_loyalty_sale_state',
@@ -167,28 +178,11 @@ class Sale(metaclass=PoolMeta):
             raise LoyaltyError(gettext(
                     'ecom_customers.msg_loyalty_no_program',
                     sale=self.rec_name))
-        value = self.currency.round(points * program.point_value)
-        if value > self.ecom_goods_amount():
-            raise LoyaltyError(gettext(
-                    'ecom_customers.msg_loyalty_too_much',
-                    points=points, value=value,
-                    amount=self.ecom_goods_amount()))
+        line = self.ecom_points_line(points, program, list(self.lines))
         account = Account.of(self.company.id, self.party)
         account.redeem(points, program, sale=self,
             note=gettext('ecom_customers.msg_loyalty_redeemed_note',
                 sale=self.rec_name))
-        line = Line(sale=self, type='line',
-            product=program.discount_product, quantity=1,
-            unit=program.discount_product.sale_uom or
-            program.discount_product.default_uom,
-            unit_price=-value,
-            description=gettext('ecom_customers.msg_loyalty_line',
-                points=points))
-        # the goods' taxes, when they all share them: the discount lowers
-        # the taxed base on the invoice
-        taxes = {tuple(sorted(t.id for t in l.taxes)) for l in self.lines
-            if l.type == 'line' and l.product and l.product.type == 'goods'}
-        line.taxes = list(taxes.pop()) if len(taxes) == 1 else []
         line.save()
         return line
 

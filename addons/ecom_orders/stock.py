@@ -22,6 +22,8 @@ from trytond.modules.ecom_catalog.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .intake_format import IntakeConflict
+
 
 class StockLock(ModelSQL):
     "Row locked by the intake while it reserves a product in a warehouse"
@@ -137,7 +139,6 @@ def is_retryable(exception):
     """Whether a concurrent transaction caused the error, so that running
     again can succeed (a unique violation included: the retry then finds
     the other delivery's sale)"""
-    from .intake_format import IntakeConflict
     if isinstance(exception, IntakeConflict):
         return True
     if isinstance(exception, backend.DatabaseIntegrityError):
