@@ -7,7 +7,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
-from trytond.modules.ecom_catalog.bulk import chunks
+from trytond.modules.ecom_catalog.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -116,11 +116,11 @@ class Consent(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         result = {}
         addresses = sorted({normalize(channel, a) for a in addresses})
-        for sub in chunks(addresses):
+        for sub in lookups(addresses):
             cursor.execute(*table.select(
                     table.address, table.action,
                     where=(table.company == company)
-                    & (table.channel == channel) & table.address.in_(sub),
+                    & (table.channel == channel) & in_(table.address, sub),
                     order_by=[table.recorded_at.asc, table.id.asc]))
             result.update(cursor)
         return result

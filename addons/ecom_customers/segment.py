@@ -6,6 +6,7 @@ former members unsubscribed; consent still decides who receives what)."""
 import datetime as dt
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.ecom_catalog.bulk import in_, lookups
 from trytond.modules.ecom_reports.summary import SEGMENTS
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -132,10 +133,10 @@ class Segment(ModelSQL, ModelView):
                     where=table.segment == segment.id))
             current = {p for p, in cursor}
             gone = current - wanted
-            if gone:
+            for sub in lookups(sorted(gone)):
                 cursor.execute(*table.delete(where=(
                             table.segment == segment.id)
-                        & table.party.in_(list(gone))))
+                        & in_(table.party, sub)))
             with without_check_access():
                 Member.create([{'segment': segment.id, 'party': p}
                         for p in sorted(wanted - current)])
