@@ -104,7 +104,8 @@ class Intake:
             self._save_parties(chunk)
         # The workflow runs as for any sale; what it would compute again
         # (number, dates, amounts) is filled in already, so it writes less.
-        with Transaction().set_context(ecom_amounts_cached=True):
+        with Transaction().set_context(
+                ecom_amounts_cached=True, ecom_intake=True):
             for chunk in _chunks(sales_only):
                 Sale.save(chunk)
                 Sale.quote(chunk)

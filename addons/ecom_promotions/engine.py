@@ -1,0 +1,368 @@
+"""The promotion engine: prices a cart with promotion rules, no database.
+
+``evaluate(rules, cart)`` returns an ``Outcome``: the discounts applied
+(each with its promotion, class, amount per cart line and the sentence
+that explains it) and, for every other rule, why it did not apply.
+
+The order is deterministic (README "Stacking"):
+
+1. classes in this order: ``line`` (percent or fixed off matching lines,
+   formula prices, buy X get Y), then ``order`` (percent or fixed off the
+   order), then ``shipping`` (free shipping);
+2. inside a class: higher ``priority`` first, then the lower rule id;
+3. a rule whose conditions fail is skipped with its reason; an
+   ``exclusive`` rule applies only as the first of its class and then
+   blocks the rest of its class; a rule with ``stop`` blocks every rule
+   after it (any class);
+4. line discounts stack on what earlier rules left of each line; order
+   discounts take a percentage of (or a fixed amount from) the goods left
+   after line discounts; nothing goes below zero.
+
+Amounts are Decimal, rounded to the currency (``cart.quantize``) per line
+and per rule; a discount spread over lines (for the taxes of each line)
+gives the rounding remainder to the largest shares first, so the parts add
+up to the rule's amount exactly.
+"""
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+
+CLASSES = ('line', 'order', 'shipping')
+KIND_CLASS = {
+    'percent_lines': 'line', 'fixed_lines': 'line', 'price': 'line',
+    'bxgy': 'line', 'percent_order': 'order', 'fixed_order': 'order',
+    'free_shipping': 'shipping',
+    }
+HUNDRED = Decimal(100)
+NO_LINE = "no line of the cart is one of its products or categories"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    name: str
+    kind: str
+    priority: int = 0
+    exclusive: bool = False
+    stop: bool = False
+    percentage: Decimal | None = None
+    amount: Decimal | None = None   # fixed discount, rule currency
+    formula: object = None          # callable(unit_price) -> new price
+    currency: int | None = None
+    products: frozenset = frozenset()
+    categories: frozenset = frozenset()  # with their sub-categories
+    min_amount: Decimal | None = None    # goods before discounts
+    min_quantity: Decimal | None = None  # of the matching lines
+    buy: int = 0
+    get: int = 0
+    get_percentage: Decimal = HUNDRED
+    same_product: bool = True
+    countries: frozenset = frozenset()
+    groups: frozenset = frozenset()      # party categories
+    first_order: bool = False
+    shops: frozenset = frozenset()
+    starts: datetime.datetime | None = None
+    ends: datetime.datetime | None = None
+    coupons: frozenset = frozenset()     # coupon ids; empty: automatic
+    max_uses: int | None = None
+    max_uses_per_customer: int | None = None
+    budget: Decimal | None = None        # rule currency
+
+    @property
+    def klass(self):
+        return KIND_CLASS[self.kind]
+
+    def matches(self, line):
+        if self.products and line.product not in self.products:
+            return False
+        return not (self.categories
+            and self.categories.isdisjoint(line.categories))
+
+
+@dataclass
+class Line:
+    index: int
+    product: int
+    quantity: Decimal
+    unit_price: Decimal
+    categories: frozenset = frozenset()
+    label: str = ''
+
+    @property
+    def amount(self):
+        return self.quantity * self.unit_price
+
+
+@dataclass
+class Usage:
+    uses: int = 0
+    spent: Decimal = Decimal(0)
+    customer_uses: int = 0
+
+
+@dataclass
+class Cart:
+    lines: list
+    currency: int = None
+    digits: int = 2
+    shipping: Decimal | None = None
+    country: int | None = None
+    groups: frozenset = frozenset()
+    first_order: bool = False
+    shop: int | None = None
+    moment: datetime.datetime | None = None
+    coupons: frozenset = frozenset()     # coupon ids the customer entered
+    usage: dict = field(default_factory=dict)   # rule id -> Usage
+    products: frozenset = frozenset()        # set by evaluate
+    all_categories: frozenset = frozenset()  # set by evaluate
+    convert: object = None   # callable(amount, from currency) -> cart's
+
+    def quantize(self, amount):
+        return amount.quantize(Decimal(1).scaleb(-self.digits),
+            ROUND_HALF_EVEN)
+
+    def to_cart(self, amount, currency):
+        if amount is None or currency in (None, self.currency) or (
+                not self.convert):
+            return amount
+        return self.convert(amount, currency)
+
+    def from_cart(self, amount, currency):
+        if currency in (None, self.currency) or not self.convert:
+            return amount
+        return self.convert(amount, currency, reverse=True)
+
+
+@dataclass
+class Discount:
+    rule: Rule
+    amount: Decimal
+    per_line: dict          # cart line index -> amount (shipping: -1)
+    why: str
+
+    @property
+    def klass(self):
+        return self.rule.klass
+
+
+@dataclass
+class Outcome:
+    discounts: list
+    not_applied: dict       # rule id -> reason
+    line_discounts: dict    # line index -> total discount
+    shipping_discount: Decimal
+
+    @property
+    def total(self):
+        return sum((d.amount for d in self.discounts), Decimal(0))
+
+
+class NotApplied(Exception):
+    "Why a rule does not apply to the cart"
+
+
+def evaluate(rules, cart):
+    "The Outcome of rules on cart, in the documented order"
+    left = {l.index: cart.quantize(l.amount) for l in cart.lines}
+    goods = sum(left.values(), Decimal(0))
+    cart.products = frozenset(l.product for l in cart.lines)
+    cart.all_categories = frozenset().union(
+        *(l.categories for l in cart.lines))
+    shipping_left = cart.shipping or Decimal(0)
+    ordered = sorted(rules, key=lambda r: (
+            CLASSES.index(r.klass), -r.priority, r.id))
+    discounts, not_applied = [], {}
+    applied_in = {}          # class -> first rule applied
+    blocked_by = None        # (rule, reason) of an exclusive or stop rule
+    for rule in ordered:
+        try:
+            if blocked_by and blocked_by[0] == 'stop':
+                raise NotApplied(f"{blocked_by[1].name!r} stops the "
+                    "rules after it")
+            first = applied_in.get(rule.klass)
+            if first is not None and first.exclusive:
+                raise NotApplied(f"{first.name!r} is exclusive and applied "
+                    f"first (priority {first.priority})")
+            if first is not None and rule.exclusive:
+                raise NotApplied(f"exclusive, but {first.name!r} applied "
+                    f"first (priority {first.priority})")
+            _check_conditions(rule, cart, goods)
+            per_line, why = _compute(rule, cart, left, shipping_left)
+            amount = sum(per_line.values(), Decimal(0))
+            if amount <= 0:
+                raise NotApplied("nothing left to discount")
+            _check_budget(rule, cart, amount)
+        except NotApplied as reason:
+            not_applied[rule.id] = str(reason)
+            continue
+        for index, value in per_line.items():
+            if index == -1:
+                shipping_left -= value
+            else:
+                left[index] -= value
+        discounts.append(Discount(rule, amount, per_line, why))
+        applied_in.setdefault(rule.klass, rule)
+        if rule.stop:
+            blocked_by = ('stop', rule)
+    line_discounts = {}
+    for discount in discounts:
+        for index, value in discount.per_line.items():
+            if index != -1:
+                line_discounts[index] = line_discounts.get(
+                    index, Decimal(0)) + value
+    return Outcome(discounts, not_applied, line_discounts,
+        (cart.shipping or Decimal(0)) - shipping_left)
+
+
+def _money(amount):
+    return f'{amount:.2f}'
+
+
+def _check_conditions(rule, cart, goods):
+    if rule.starts and cart.moment and cart.moment < rule.starts:
+        raise NotApplied(f"starts {rule.starts:%Y-%m-%d %H:%M} UTC")
+    if rule.ends and cart.moment and cart.moment >= rule.ends:
+        raise NotApplied(f"ended {rule.ends:%Y-%m-%d %H:%M} UTC")
+    if rule.shops and cart.shop not in rule.shops:
+        raise NotApplied("not offered in this web shop")
+    if rule.coupons and not (rule.coupons & cart.coupons):
+        raise NotApplied("needs its coupon code")
+    if rule.groups and not (rule.groups & cart.groups):
+        raise NotApplied("the customer is not in its customer groups")
+    if rule.first_order and not cart.first_order:
+        raise NotApplied("first orders only, the customer has ordered "
+            "before")
+    if rule.countries and cart.country not in rule.countries:
+        raise NotApplied("does not ship to this destination")
+    usage = cart.usage.get(rule.id) or Usage()
+    if rule.max_uses is not None and usage.uses >= rule.max_uses:
+        raise NotApplied(f"used {usage.uses} times, its limit")
+    if (rule.max_uses_per_customer is not None
+            and usage.customer_uses >= rule.max_uses_per_customer):
+        raise NotApplied(f"the customer used it {usage.customer_uses} "
+            f"times, the limit per customer")
+    if rule.min_amount is not None:
+        minimum = cart.quantize(cart.to_cart(rule.min_amount, rule.currency))
+        if goods < minimum:
+            raise NotApplied(f"needs goods of {_money(minimum)}, the cart "
+                f"has {_money(goods)}")
+    if ((rule.products and rule.products.isdisjoint(cart.products))
+            or (rule.categories
+                and rule.categories.isdisjoint(cart.all_categories))):
+        raise NotApplied(NO_LINE)
+    matching = [l for l in cart.lines if rule.matches(l)]
+    if rule.klass != 'shipping' and not matching:
+        raise NotApplied(NO_LINE)
+    if rule.min_quantity is not None:
+        quantity = sum((l.quantity for l in matching), Decimal(0))
+        if quantity < rule.min_quantity:
+            raise NotApplied(f"needs {rule.min_quantity:g} matching units, "
+                f"the cart has {quantity:g}")
+
+
+def _check_budget(rule, cart, amount):
+    if rule.budget is None:
+        return
+    usage = cart.usage.get(rule.id) or Usage()
+    left = rule.budget - usage.spent
+    needed = cart.from_cart(amount, rule.currency)
+    if needed > left:
+        raise NotApplied(f"its budget has {_money(max(left, 0))} left, "
+            f"this cart needs {_money(needed)}")
+
+
+def _lines_label(lines):
+    return ', '.join(l.label or str(l.index + 1) for l in lines)
+
+
+def _compute(rule, cart, left, shipping_left):
+    "The discount of rule per line index and the sentence explaining it"
+    q = cart.quantize
+    matching = [l for l in cart.lines if rule.matches(l) and left[l.index]]
+    if rule.kind == 'free_shipping':
+        if not shipping_left:
+            raise NotApplied("the cart has no shipping to discount")
+        return {-1: shipping_left}, "free shipping"
+    if not matching:
+        raise NotApplied("the matching lines are discounted to zero already")
+    label = _lines_label(matching)
+    if rule.kind == 'percent_lines':
+        pct = rule.percentage
+        return ({l.index: q(left[l.index] * pct / HUNDRED)
+                    for l in matching},
+            f"{pct:g}% off line(s) {label}")
+    if rule.kind == 'fixed_lines':
+        each = cart.to_cart(rule.amount, rule.currency)
+        return ({l.index: min(left[l.index], q(each * l.quantity))
+                    for l in matching},
+            f"{_money(each)} off each unit of line(s) {label}")
+    if rule.kind == 'price':
+        per_line = {}
+        for l in matching:
+            new = max(rule.formula(l.unit_price), Decimal(0))
+            per_line[l.index] = min(left[l.index], max(
+                    q(l.quantity * (l.unit_price - new)), Decimal(0)))
+        return per_line, f"campaign price on line(s) {label}"
+    if rule.kind == 'bxgy':
+        return _buy_x_get_y(rule, cart, matching, left)
+    base = sum((left[l.index] for l in matching), Decimal(0))
+    if rule.kind == 'percent_order':
+        amount = q(base * rule.percentage / HUNDRED)
+        why = f"{rule.percentage:g}% off the order"
+    else:
+        amount = min(base, q(cart.to_cart(rule.amount, rule.currency)))
+        why = f"{_money(amount)} off the order"
+    if rule.products or rule.categories:
+        why += f" (line(s) {label})"
+    return spread(amount, [(l.index, left[l.index]) for l in matching],
+        cart.digits), why
+
+
+def _buy_x_get_y(rule, cart, matching, left):
+    """In each group of buy + get units (the dearest first), the cheapest
+    get units are get_percentage off; only whole groups count"""
+    units = []
+    for l in matching:
+        whole = int(l.quantity.to_integral_value(ROUND_DOWN))
+        price = left[l.index] / l.quantity
+        units.extend([(l.product if rule.same_product else 0, price,
+                    l.index)] * whole)
+    pools = {}
+    for unit in units:
+        pools.setdefault(unit[0], []).append(unit)
+    size = rule.buy + rule.get
+    exact, free = {}, 0
+    for pool in pools.values():
+        pool.sort(key=lambda u: (-u[1], u[2]))
+        for start in range(0, len(pool) - size + 1, size):
+            for _, price, index in pool[start + rule.buy:start + size]:
+                exact[index] = exact.get(index, Decimal(0)) + (
+                    price * rule.get_percentage / HUNDRED)
+                free += 1
+    if not free:
+        raise NotApplied(f"needs {size} matching units (buy {rule.buy} get "
+            f"{rule.get})" + ("" if not rule.same_product
+                else " of the same product"))
+    per_line = {i: cart.quantize(v) for i, v in exact.items()}
+    pct = rule.get_percentage
+    what = "free" if pct == HUNDRED else f"{pct:g}% off"
+    return per_line, (f"buy {rule.buy} get {rule.get}: {free} unit(s) "
+        f"{what} on line(s) {_lines_label([l for l in matching if l.index in per_line])}")
+
+
+def spread(amount, shares, digits=2):
+    """amount split over [(key, weight)] in proportion, rounded to digits;
+    the remainder goes to the largest weights first: the parts add up"""
+    total = sum((w for _, w in shares), Decimal(0))
+    if not total:
+        return {}
+    unit = Decimal(1).scaleb(-digits)
+    parts = {k: (amount * w / total).quantize(unit, ROUND_DOWN)
+        for k, w in shares}
+    rest = amount - sum(parts.values())
+    for key, _ in sorted(shares, key=lambda s: (-s[1], str(s[0]))):
+        if rest <= 0:
+            break
+        parts[key] += unit
+        rest -= unit
+    return {k: v for k, v in parts.items() if v}

@@ -1,0 +1,77 @@
+"""Online orders of channels whose promotions the back office prices: the
+intake adds the same discount lines the cart API showed the customer."""
+from trytond.model import fields
+from trytond.modules.ecom_orders.intake_format import IntakeError
+from trytond.pool import PoolMeta
+
+from . import engine, pricing
+
+NO_LINE_DISCOUNT = ("must be 0: the channel's promotions are priced by the "
+    "back office (send coupon codes)")
+
+
+class Channel(metaclass=PoolMeta):
+    __name__ = 'ecom.channel'
+
+    promotion_pricing = fields.Selection([
+            ('storefront', "Storefront"),
+            ('backoffice', "Back Office"),
+            ], "Promotions Priced By", required=True,
+        help="Storefront: orders come with the storefront's discounts in "
+        "their prices. Back Office: the storefront asks the cart API and "
+        "sends catalog prices and coupon codes; the intake adds the same "
+        "discount lines and checks the total.")
+
+    @classmethod
+    def default_promotion_pricing(cls):
+        return 'storefront'
+
+
+class Sale(metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    def ecom_intake_lines(self, order, lines, batch):
+        extra = super().ecom_intake_lines(order, lines, batch)
+        if self.ecom_channel.promotion_pricing != 'backoffice':
+            return extra
+        errors = [(f'lines[{i}].discount', NO_LINE_DISCOUNT)
+            for i, l in enumerate(order.lines) if l.discount]
+        found, refused = pricing.resolve_coupons(
+            self.company.id, order.coupons, self.party)
+        cart, taxes, shipping_taxes = self.ecom_cart(
+            lines + extra, set(found.values()))
+        planned = batch.setdefault('ecom_promotions', {})
+        party_key = order.email.lower()
+        rules = pricing.rules_for(self.company.id)
+        usage = pricing.usage(rules, self.party)
+        for rule_id, use in usage.items():
+            mine = planned.get(rule_id)
+            if mine:
+                use.uses += mine.uses
+                use.spent += mine.spent
+                use.customer_uses += mine.customers.get(party_key, 0)
+        cart.usage = usage
+        outcome = engine.evaluate(rules, cart)
+        refused += pricing.coupon_refusals(
+            order.coupons, found, rules, outcome)
+        errors += [(f'coupons[{i}]', reason) for i, reason in sorted(refused)]
+        if errors:
+            raise IntakeError(422, errors)
+        for discount in outcome.discounts:
+            if discount.rule.id in usage:
+                mine = planned.setdefault(discount.rule.id, _Planned())
+                mine.uses += 1
+                mine.spent += cart.from_cart(
+                    discount.amount, discount.rule.currency)
+                mine.customers[party_key] = mine.customers.get(
+                    party_key, 0) + 1
+        return extra + self.ecom_discount_lines(
+            pricing.parts(outcome, taxes, shipping_taxes))
+
+
+class _Planned(engine.Usage):
+    "The uses the orders of one intake batch take before it is saved"
+
+    def __init__(self):
+        super().__init__()
+        self.customers = {}
