@@ -162,7 +162,7 @@ def fill(args, pool, extras):
     "Master data and order history in one transaction"
     from trytond.transaction import Transaction
 
-    from . import catalog, catalog_rules, customers, history
+    from . import catalog, catalog_rules, customers, history, promotions
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
         User = pool.get('res.user')
@@ -177,6 +177,7 @@ def fill(args, pool, extras):
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)
+            promotions.build(shop['shop'], log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

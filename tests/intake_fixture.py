@@ -9,6 +9,8 @@ import json
 import sys
 from decimal import Decimal
 
+from tests.promotions_http import configure_promotions
+
 WOO_SECRET = 'woo-webhook-secret'
 SHOPIFY_SECRET = 'shopify-app-secret'
 
@@ -85,7 +87,9 @@ def configure(pool, company):
                 'name': "Alpine News", 'ecom_company': company.id,
                 'ecom_text_version': 'news-2026-11'}])
     loyal = loyal_customer(pool, company)
+    promotions = configure_promotions(pool, company, app, other.company.id)
     return {
+        **promotions,
         'company': company.id,
         'newsletter': news.id,
         'loyal_email': loyal,

@@ -26,6 +26,7 @@ from tests.feeds_http import FeedsHTTPTests
 from tests.loyalty_http import LoyaltyHTTPTests
 from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
 from tests.payments_http import PaymentsHTTPTests
+from tests.promotions_http import PromotionsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
 from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
 
@@ -49,7 +50,8 @@ def totals(lines, shipping=Decimal(0)):
 
 class IntakeHTTPTest(
         FeedsHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
-        PaymentsHTTPTests, ReturnsHTTPTests, unittest.TestCase):
+        PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
+        unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod
@@ -63,7 +65,10 @@ class IntakeHTTPTest(
             '--live-days', '0', '--seed', '11')
         fixture = subprocess.run([sys.executable, '-m', 'tests.intake_fixture',
                 '-c', CONFIG, '-d', cls.database], cwd=ROOT, env=cls.env,
-            check=True, capture_output=True)
+            capture_output=True, text=True, check=False)
+        if fixture.returncode:
+            raise RuntimeError(f"tests.intake_fixture failed:\n"
+                f"{fixture.stderr}")
         cls.fx = json.loads(fixture.stdout)
         os.makedirs(ARTIFACTS, exist_ok=True)
         backend = os.environ.get(

@@ -224,7 +224,8 @@ class _Taxes(TaxableMixin):
 
     @property
     def taxable_lines(self):
-        return [(taxes, price, quantity, None)
+        Tax = Pool().get('account.tax')
+        return [(Tax.browse(taxes), price, quantity, None)
             for taxes, price, quantity in self._lines]
 
     @property

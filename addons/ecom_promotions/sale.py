@@ -65,7 +65,8 @@ class Sale(metaclass=PoolMeta):
             self.company.id, self.party, exclude_sale=self.id)
         address = self.shipment_address
         channel = getattr(self, 'ecom_channel', None)
-        date = self.sale_date or Pool().get('ir.date').today()
+        date = getattr(self, 'sale_date', None) or Pool().get(
+            'ir.date').today()
         cart = engine.Cart(cart_lines, currency=self.currency.id,
             digits=self.currency.digits, shipping=shipping,
             country=(address.country.id if address and address.country

@@ -1,0 +1,81 @@
+"""Demo: the promotions a manager would run (after the order history, which
+they do not reprice): a weekend campaign on Footwear, 3x2 on bottles, a
+welcome coupon for first orders, 15% for the Wholesale group, free shipping
+in Spain from 60 EUR, a flyer's generated codes, and an ended summer sale
+(the "why not" of any cart)."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.pool import Pool
+
+
+def build(shop, log):
+    pool = Pool()
+    Category = pool.get('product.category')
+    PartyCategory = pool.get('party.category')
+    Country = pool.get('country.country')
+    Promotion = pool.get('sale.promotion')
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    Config = pool.get('sale.configuration')
+    company = shop.company
+    unit, = Uom.search([('name', '=', 'Unit')])
+    accounting, = Category.search([('accounting', '=', True)], limit=1)
+    discount, = Template.create([{
+                'name': "Promotion discount", 'type': 'service',
+                'salable': True, 'default_uom': unit.id, 'sale_uom': unit.id,
+                'list_price': Decimal(0), 'account_category': accounting.id,
+                'products': [('create', [{'suffix_code': 'PROMO'}])]}])
+    config = Config(1)
+    config.ecom_discount_product = discount.products[0]
+    config.save()
+
+    def category(name):
+        return Category.search([('name', '=', name),
+                ('accounting', '=', False)], limit=1)[0].id
+
+    now = dt.datetime.now().replace(minute=0, second=0, microsecond=0)
+    friday = now - dt.timedelta(days=(now.weekday() - 4) % 7, hours=now.hour)
+    base = {'company': company.id, 'currency': company.currency.id}
+    spain = Country.search([('code', '=', 'ES')])
+    wholesale = PartyCategory.search([('name', '=', "Wholesale")])
+
+    def coupon(*codes, uses=0, per_party=False):
+        return [('create', [{'number_of_use': uses, 'per_party': per_party,
+                        'company': company.id,
+                        'numbers': [('create', [{'number': c,
+                                        'company': company.id}
+                                    for c in codes])]}])]
+    promotions = Promotion.create([
+            dict(base, name="Weekend: -20% on Footwear",
+                ecom_kind='percent_lines', ecom_percentage=Decimal(20),
+                categories=[('add', [category("Footwear")])],
+                ecom_starts=friday + dt.timedelta(hours=18),
+                ecom_ends=friday + dt.timedelta(days=3), ecom_priority=10),
+            dict(base, name="3x2 on bottles", ecom_kind='bxgy', ecom_buy=2,
+                ecom_get=1, ecom_same_product=False,
+                categories=[('add', [category("Bottles")])]),
+            dict(base, name="WELCOME10", ecom_kind='fixed_order',
+                ecom_amount=Decimal(10), amount=Decimal(50),
+                ecom_first_order=True, coupons=coupon('WELCOME10')),
+            dict(base, name="Wholesale 15%", ecom_kind='percent_order',
+                ecom_percentage=Decimal(15), ecom_exclusive=True,
+                ecom_stop=True, ecom_priority=5,
+                ecom_groups=[('add', [g.id for g in wholesale])]),
+            dict(base, name="Free shipping in Spain from 60",
+                ecom_kind='free_shipping', amount=Decimal(60),
+                ecom_countries=[('add', [c.id for c in spain])]),
+            dict(base, name="Black Friday flyer: 15 EUR off 100",
+                ecom_kind='fixed_order', ecom_amount=Decimal(15),
+                amount=Decimal(100), ecom_max_uses=500,
+                ecom_budget=Decimal(5000),
+                coupons=coupon('BF26-7KQ2M9XA', 'BF26-P4HC8WRN',
+                    'BF26-T9ZD3MEK', uses=1)),
+            dict(base, name="Summer sale -30% (ended)",
+                ecom_kind='percent_lines', ecom_percentage=Decimal(30),
+                categories=[('add', [category("Apparel")])],
+                ecom_starts=dt.datetime(now.year, 7, 1),
+                ecom_ends=dt.datetime(now.year, 8, 31)),
+            ])
+    log(f"{len(promotions)} promotions and their coupons")
+    return promotions
