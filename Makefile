@@ -18,7 +18,8 @@ export TRYTOND_WEB__ROOT ?= $(ROOT)/var/sao/package
 export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
-.PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog lint \
+.PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog \
+	bench-promotions lint \
 	browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
@@ -90,6 +91,8 @@ bench-reports: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.reports $(BENCH_ARGS)
 bench-catalog: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.catalog $(BENCH_ARGS)
+bench-promotions: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.promotions $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice

@@ -301,7 +301,7 @@ class IntakeHTTPTest(
                 self.server.url + 'ecom/v1/openapi.json') as response:
             spec = json.load(response)
         self.assertTrue(spec['openapi'].startswith('3.'))
-        for path in ['woocommerce', 'availability', 'merchant.xml']:
+        for path in ['woocommerce', 'availability', 'merchant.xml', 'cart']:
             self.assertIn(f'/ecom/v1/channels/{{channel_id}}/{path}',
                 spec['paths'])
 

@@ -16,6 +16,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.ecom_base.records import forget
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -23,16 +24,6 @@ from trytond.transaction import Transaction, without_check_access
 
 class LoyaltyError(ValidationError):
     pass
-
-
-def forget(Model, ids):
-    "Drop the cached values of records changed in SQL"
-    transaction = Transaction()
-    for cache in transaction.cache.values():
-        if Model.__name__ in cache:
-            for id_ in ids:
-                cache[Model.__name__].pop(id_, None)
-    transaction.counter += 1
 
 
 class Program(ModelSQL, ModelView):

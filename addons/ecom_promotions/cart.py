@@ -141,7 +141,7 @@ def price_cart(channel, request):
         lines.append(engine.Line(i, product.id, quantity, unit_price,
                 pricing.categories(product), sku))
         taxes[i] = _taxes(product, party, tax_cache)
-        priced.append((sku, quantity, unit_price))
+        priced.append((sku, quantity, unit_price, None, unit_price))
     shipping, shipping_taxes = _shipping(channel, request, lines, country,
         currency, tax_cache, party)
     groups, first = pricing.customer(company.id, party)
@@ -153,9 +153,15 @@ def price_cart(channel, request):
         shop=channel.shop.id if channel.shop else None,
         moment=datetime.datetime.now(), coupons=frozenset(found.values()),
         convert=pricing.converter(currency, date))
+    # formula campaigns set the unit prices first, as on a staff sale
+    campaigns = engine.campaign_prices(pricing.rules_for(company.id), cart)
+    for index, (price, rule) in campaigns.items():
+        sku, quantity, list_price, _, _ = priced[index]
+        lines[index].unit_price = price
+        priced[index] = (sku, quantity, price, rule.name, list_price)
     rules, outcome = pricing.evaluate(company.id, cart, party)
-    refused += pricing.coupon_refusals(
-        request['coupons'], found, rules, outcome)
+    refused += pricing.coupon_refusals(request['coupons'], found, rules,
+        outcome, {r.id for _, r in campaigns.values()})
     if refused:
         raise IntakeError(422, [(f'coupons[{i}]', reason)
                 for i, reason in sorted(refused)], 'coupon_refused')
@@ -168,11 +174,14 @@ def _answer(company, currency, priced, taxes, shipping, shipping_taxes,
         rules, outcome, parts, explain):
     taxable = []
     line_json = []
-    for i, (sku, quantity, unit_price) in enumerate(priced):
+    for i, (sku, quantity, unit_price, campaign, list_price) in enumerate(
+            priced):
         amount = currency.round(quantity * unit_price)
         discount = outcome.line_discounts.get(i, Decimal(0))
         taxable.append((list(taxes[i]), unit_price, quantity))
         line_json.append({'sku': sku, 'quantity': str(quantity),
+                'list_price': str(list_price),
+                'campaign': campaign,
                 'unit_price': str(unit_price), 'amount': str(amount),
                 'discount': str(discount), 'net': str(amount - discount)})
     untaxed = sum((currency.round(q * p) for _, p, q in taxable),

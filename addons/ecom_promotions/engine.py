@@ -1,6 +1,9 @@
 """The promotion engine: prices a cart with promotion rules, no database.
 
-``evaluate(rules, cart)`` returns an ``Outcome``: the discounts applied
+``campaign_prices(rules, cart)`` gives the campaign prices of upstream's
+formula promotions (kind ``price``): they set the lines' unit prices before
+anything else, as upstream sale_promotion does. ``evaluate(rules, cart)``
+then returns an ``Outcome``: the discounts applied
 (each with its promotion, class, amount per cart line and the sentence
 that explains it) and, for every other rule, why it did not apply.
 
@@ -29,11 +32,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 CLASSES = ('line', 'order', 'shipping')
 KIND_CLASS = {
-    'percent_lines': 'line', 'fixed_lines': 'line', 'price': 'line',
-    'bxgy': 'line', 'percent_order': 'order', 'fixed_order': 'order',
+    'percent_lines': 'line', 'fixed_lines': 'line', 'bxgy': 'line', 'percent_order': 'order', 'fixed_order': 'order',
     'free_shipping': 'shipping',
     }
 HUNDRED = Decimal(100)
+PRICE_DIGITS = Decimal('0.0001')
 NO_LINE = "no line of the cart is one of its products or categories"
 
 
@@ -70,7 +73,7 @@ class Rule:
 
     @property
     def klass(self):
-        return KIND_CLASS[self.kind]
+        return KIND_CLASS.get(self.kind, 'line')
 
     def matches(self, line):
         if self.products and line.product not in self.products:
@@ -165,11 +168,9 @@ def evaluate(rules, cart):
     "The Outcome of rules on cart, in the documented order"
     left = {l.index: cart.quantize(l.amount) for l in cart.lines}
     goods = sum(left.values(), Decimal(0))
-    cart.products = frozenset(l.product for l in cart.lines)
-    cart.all_categories = frozenset().union(
-        *(l.categories for l in cart.lines))
+    _prepare(cart)
     shipping_left = cart.shipping or Decimal(0)
-    ordered = sorted(rules, key=lambda r: (
+    ordered = sorted((r for r in rules if r.kind != 'price'), key=lambda r: (
             CLASSES.index(r.klass), -r.priority, r.id))
     discounts, not_applied = [], {}
     applied_in = {}          # class -> first rule applied
@@ -212,6 +213,37 @@ def evaluate(rules, cart):
                     index, Decimal(0)) + value
     return Outcome(discounts, not_applied, line_discounts,
         (cart.shipping or Decimal(0)) - shipping_left)
+
+
+def _prepare(cart):
+    cart.products = frozenset(l.product for l in cart.lines)
+    cart.all_categories = frozenset().union(
+        *(l.categories for l in cart.lines))
+
+
+def campaign_prices(rules, cart):
+    """{line index: (unit price, rule)} of the campaign prices (upstream
+    formula promotions, kind 'price') of the cart's lines, as upstream
+    sale_promotion applies them: every matching campaign whose dates,
+    coupon, minimum goods amount and quantity hold; the lowest price wins;
+    never above the line's price"""
+    prices = {}
+    goods = sum((l.amount for l in cart.lines), Decimal(0))
+    _prepare(cart)
+    for rule in rules:
+        if rule.kind != 'price':
+            continue
+        matching = [l for l in cart.lines if rule.matches(l)]
+        try:
+            _check_conditions(rule, cart, cart.quantize(goods))
+        except NotApplied:
+            continue
+        for line in matching:
+            price = max(rule.formula(line.unit_price), Decimal(0)).quantize(
+                PRICE_DIGITS)
+            if price < prices.get(line.index, (line.unit_price,))[0]:
+                prices[line.index] = (price, rule)
+    return prices
 
 
 def _money(amount):
@@ -296,13 +328,6 @@ def _compute(rule, cart, left, shipping_left):
         return ({l.index: min(left[l.index], q(each * l.quantity))
                     for l in matching},
             f"{_money(each)} off each unit of line(s) {label}")
-    if rule.kind == 'price':
-        per_line = {}
-        for l in matching:
-            new = max(rule.formula(l.unit_price), Decimal(0))
-            per_line[l.index] = min(left[l.index], max(
-                    q(l.quantity * (l.unit_price - new)), Decimal(0)))
-        return per_line, f"campaign price on line(s) {label}"
     if rule.kind == 'bxgy':
         return _buy_x_get_y(rule, cart, matching, left)
     base = sum((left[l.index] for l in matching), Decimal(0))

@@ -11,6 +11,7 @@ from trytond.transaction import Transaction
 from . import engine
 
 ORDERED_STATES = ('confirmed', 'processing', 'done')
+NO_PRICE = "its campaign price applies to no line"
 
 
 @dataclass
@@ -95,13 +96,14 @@ def resolve_coupons(company_id, codes, party=None):
     return found, errors
 
 
-def coupon_refusals(codes, found, rules, outcome):
-    "[(index, reason)] of the valid codes whose promotion did not apply"
+def coupon_refusals(codes, found, rules, outcome, campaigns=()):
+    """[(index, reason)] of the valid codes whose promotion did not apply
+    (campaigns: the ids of the formula campaigns that set a price)"""
     by_coupon = {}
     for rule in rules:
         for coupon in rule.coupons:
             by_coupon.setdefault(coupon, []).append(rule)
-    applied = {d.rule.id for d in outcome.discounts}
+    applied = {d.rule.id for d in outcome.discounts} | set(campaigns)
     errors = []
     for i, code in enumerate(codes):
         coupon = found.get(code)
@@ -110,7 +112,7 @@ def coupon_refusals(codes, found, rules, outcome):
         promotions = by_coupon.get(coupon, [])
         if not any(r.id in applied for r in promotions):
             reasons = '; '.join(
-                f"{r.name}: {outcome.not_applied.get(r.id, 'inactive')}"
+                f"{r.name}: {outcome.not_applied.get(r.id, NO_PRICE)}"
                 for r in promotions) or "its promotion is inactive"
             errors.append((i, f"{code!r} does not apply ({reasons})"))
     return errors

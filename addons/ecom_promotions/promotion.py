@@ -124,6 +124,16 @@ class Promotion(metaclass=PoolMeta):
         cls.currency.states['required'] = (Bool(Eval('amount', 0))
             | Bool(Eval('ecom_amount', 0)) | Bool(Eval('ecom_budget', 0)))
         cls._order = [('ecom_priority', 'DESC'), ('id', 'ASC')]
+        # upstream's formula campaigns know none of the engine's fields
+        for name in ['ecom_starts', 'ecom_ends', 'ecom_priority',
+                'ecom_exclusive', 'ecom_stop', 'ecom_shops', 'ecom_groups',
+                'ecom_first_order', 'ecom_max_uses',
+                'ecom_max_uses_per_customer', 'ecom_budget',
+                'ecom_discount_product']:
+            field = getattr(cls, name)
+            field.states = dict(field.states or {})
+            field.states['invisible'] = field.states.get(
+                'invisible', False) | (_kind == 'price')
 
     @classmethod
     def default_ecom_kind(cls):
@@ -180,6 +190,12 @@ class Promotion(metaclass=PoolMeta):
         super().on_modification(mode, records, field_names=field_names)
         if field_names is None or field_names - {'ecom_uses', 'ecom_spent'}:
             cls._rules_cache.clear()
+
+    @classmethod
+    def _promotions_domain(cls, sale):
+        "Upstream's apply path sets the formula campaigns' prices only"
+        return super()._promotions_domain(sale) + [
+            ('ecom_kind', '=', 'price')]
 
     # Rules --------------------------------------------------------------
     @classmethod

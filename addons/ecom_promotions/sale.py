@@ -1,13 +1,14 @@
 """Promotions on sales: discount lines that say which promotion, which
 lines and why; uses taken when the order is confirmed, given back when it
-is cancelled."""
+goes back to draft."""
 import datetime
 from decimal import Decimal
 
-from sql import Literal
+from sql import Cast, Literal, Null
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
+from trytond.modules.ecom_base.records import forget
 from trytond.modules.ecom_orders.intake_format import IntakeConflict
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -113,9 +114,11 @@ class Sale(metaclass=PoolMeta):
         return result
 
     def get_ecom_promotions_explained(self, name):
-        if self.state not in {'draft', 'quotation'} and not any(
-                getattr(l, 'ecom_discount', False) for l in self.lines):
-            return None
+        if self.state not in {'draft', 'quotation'}:
+            # what it got when quoted (uses and budgets moved since)
+            return '\n'.join(f"Applied: {l.description} ({l.amount})"
+                for l in self.lines
+                if getattr(l, 'ecom_discount', False)) or None
         coupon_ids = {n.coupon.id for n in getattr(self, 'coupons', [])}
         rules, outcome, _ = self.ecom_price(self.lines, coupon_ids)
         names = {r.id: r.name for r in rules}
@@ -128,20 +131,20 @@ class Sale(metaclass=PoolMeta):
         return '\n'.join(text) or None
 
     # Workflow -----------------------------------------------------------
-    def apply_promotion(self):
-        "Done by quote before the state changes (lines are added in draft)"
-        if getattr(self, 'ecom_channel', None):
-            super().apply_promotion()
-
     def ecom_apply_discounts(self):
-        "Add the engine's discount lines; refuse coupons that do not apply"
+        """The formula campaigns' prices (upstream), then the engine's
+        discount lines; refuse coupons that do not apply"""
         self._ecom_remove_discounts()
+        self.apply_promotion()
         coupons = list(getattr(self, 'coupons', []))
         codes = [n.number for n in coupons]
         found = {n.number: n.coupon.id for n in coupons}
         rules, outcome, parts = self.ecom_price(
             self.lines, set(found.values()))
-        refused = pricing.coupon_refusals(codes, found, rules, outcome)
+        campaigns = {l.promotion.id for l in self.lines
+            if getattr(l, 'promotion', None)}
+        refused = pricing.coupon_refusals(
+            codes, found, rules, outcome, campaigns)
         if refused:
             raise UserError(gettext('ecom_promotions.msg_coupon_refused',
                     sale=self.rec_name,
@@ -154,7 +157,9 @@ class Sale(metaclass=PoolMeta):
     @ModelView.button
     @Workflow.transition('quotation')
     def quote(cls, sales):
-        # storefront orders come with their discounts (see sale_intake)
+        # lines are added while the sale is a draft; upstream's quote then
+        # applies the campaign prices again (the same prices).
+        # Storefront orders come with their discounts (see sale_intake).
         todo = [s for s in sales if not getattr(s, 'ecom_channel', None)]
         for sale in todo:
             sale.ecom_apply_discounts()
@@ -186,7 +191,8 @@ class Sale(metaclass=PoolMeta):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, sales):
-        # a confirmed order not processed yet may go back to draft
+        # a confirmed order not processed yet may go back to draft; a
+        # cancelled one was never confirmed (nothing to give back there)
         cls.ecom_release_promotions(sales)
         super().draft(sales)
 
@@ -214,12 +220,13 @@ class Sale(metaclass=PoolMeta):
                 with Transaction().set_context(date=sale.sale_date):
                     amount = Currency.compute(sale.currency, amount,
                         currency)
-                where = table.id == promotion.id
-                if promotion.ecom_max_uses:
-                    where &= table.ecom_uses < promotion.ecom_max_uses
-                if promotion.ecom_budget is not None:
-                    where &= (table.ecom_spent + amount
-                        <= promotion.ecom_budget)
+                # cast: SQLite stores Decimal as a blob
+                where = (table.id == promotion.id) & (
+                    (table.ecom_max_uses == Null)
+                    | (table.ecom_uses < table.ecom_max_uses)) & (
+                    (table.ecom_budget == Null)
+                    | (Cast(table.ecom_spent + amount, 'NUMERIC')
+                        <= Cast(table.ecom_budget, 'NUMERIC')))
                 cursor.execute(*table.update(
                         [table.ecom_uses, table.ecom_spent],
                         [table.ecom_uses + 1, table.ecom_spent + amount],
@@ -239,6 +246,7 @@ class Sale(metaclass=PoolMeta):
                         company=sale.company, sale=sale, party=sale.party,
                         amount=amount, currency=currency))
         if usages:
+            forget(Promotion, [u.promotion.id for u in usages])
             Usage.save(usages)
 
     @classmethod
@@ -263,6 +271,7 @@ class Sale(metaclass=PoolMeta):
                     [table.ecom_uses - Literal(1),
                         table.ecom_spent - usage.amount],
                     where=table.id == usage.promotion.id))
+        forget(Promotion, [u.promotion.id for u in usages])
         Usage.delete(usages)
 
 

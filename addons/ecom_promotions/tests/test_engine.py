@@ -9,6 +9,7 @@ from trytond.modules.ecom_promotions.engine import (
     Line,
     Rule,
     Usage,
+    campaign_prices,
     evaluate,
     spread,
 )
@@ -210,13 +211,6 @@ CASES = [
     ("rounding half even per line",
         [rule(27, 'percent_lines', percentage=D(15))], cart((CAP, 1)),
         {27: D('5.00')}, {}),
-    ("campaign formula price",
-        [rule(28, 'price', formula=lambda p: p * D('0.8'),
-                categories=frozenset({SHOES}))],
-        cart((SHOE, 2)), {28: D('32.00')}, {}),
-    ("formula never raises a price",
-        [rule(28, 'price', formula=lambda p: p * D('1.5'))],
-        cart((SHOE, 1)), {}, {28: "nothing left to discount"}),
     ("100% then another line rule: nothing left",
         [rule(29, 'percent_lines', percentage=D(100), priority=5),
             P20_SHOES], cart((SHOE, 1)), {29: D('80.00')},
@@ -257,7 +251,7 @@ class EngineTestCase(unittest.TestCase):
                 self.assertEqual(
                     set(outcome.not_applied) | {
                         d.rule.id for d in outcome.discounts},
-                    {r.id for r in rules})
+                    {r.id for r in rules if r.kind != 'price'})
                 # the parts of each discount add up to it, to the cent
                 for discount in outcome.discounts:
                     self.assertEqual(
@@ -274,6 +268,26 @@ class EngineTestCase(unittest.TestCase):
         self.assertEqual(
             [(d.rule.id, d.amount) for d in first.discounts],
             [(d.rule.id, d.amount) for d in again.discounts])
+
+    def test_campaign_prices(self):
+        "Formula campaigns set prices first: lowest wins, never higher"
+        p80 = rule(40, 'price', formula=lambda p: p * D('0.8'),
+            categories=frozenset({SHOES}))
+        p70 = rule(41, 'price', formula=lambda p: p * D('0.7'),
+            products=frozenset({SHOE}), min_amount=D(100))
+        up = rule(42, 'price', formula=lambda p: p * D('1.5'))
+        coupon = rule(43, 'price', formula=lambda p: p / 2,
+            coupons=frozenset({9}))
+        rules = [p80, p70, up, coupon]
+        self.assertEqual(campaign_prices(rules, cart((SHOE, 1), (SOCK, 1))),
+            {0: (D('64.0000'), p80)})
+        self.assertEqual(campaign_prices(rules, cart((SHOE, 2), (SOCK, 1))),
+            {0: (D('56.0000'), p70)})
+        self.assertEqual(campaign_prices(rules, cart((SOCK, 1, '9.99'),
+                    coupons=frozenset({9}))), {0: (D('4.9950'), coupon)})
+        # the engine leaves them to campaign_prices
+        outcome = evaluate(rules, cart((SHOE, 1)))
+        self.assertEqual((outcome.discounts, outcome.not_applied), ([], {}))
 
     def test_spread(self):
         "A fixed amount over equal lines: the cents go to the first"

@@ -2,8 +2,11 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .test_promotions import PromotionsSaleMixin
 
-class EcomPromotionsTestCase(CompanyTestMixin, ModuleTestCase):
+
+class EcomPromotionsTestCase(
+        PromotionsSaleMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce promotions module"
     module = 'ecom_promotions'
 

@@ -1,0 +1,187 @@
+"""Benchmark: cart pricing of a 20-line cart against 1,000 active
+promotions, and the same cart through upstream sale_promotion's apply path.
+
+    python -m bench.promotions [--promotions 1000] [--lines 20] [--runs 300]
+
+Builds a small demo database with the real builder, adds ``--promotions``
+active promotions of the company (campaigns on categories and products,
+buy X get Y, order discounts for groups or with a minimum, free shipping,
+coupons), then times, each run in a fresh read-only transaction like an
+HTTP request:
+
+1. ``price_cart``: what POST …/cart does after reading the JSON (SKUs,
+   prices, customer, coupons, engine, taxes, totals);
+2. the engine alone on the cart;
+3. the baseline: upstream ``Sale.apply_promotion`` (sale_promotion's
+   search + match + formula of every promotion) on a saved draft sale of the
+   same lines, each promotion's formula giving the same unit price.
+
+Prints p50/p99 and the ratio of the baseline's p50 to the cart pricing's.
+Targets: p99 < 10 ms; >= 10x upstream. Not a test.
+"""
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from tests.server import small_demo_pool
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--database', default='bench_promotions')
+    parser.add_argument('--promotions', type=int, default=1000)
+    parser.add_argument('--lines', type=int, default=20)
+    parser.add_argument('--runs', type=int, default=300)
+    parser.add_argument('--keep', action='store_true',
+        help="reuse the demo database (and promotions) of a previous run")
+    return parser.parse_args()
+
+
+def create_promotions(pool, company, count, rng):
+    "count active promotions of every kind, targeted like a real shop's"
+    Promotion = pool.get('sale.promotion')
+    Category = pool.get('product.category')
+    Product = pool.get('product.product')
+    PartyCategory = pool.get('party.category')
+    Country = pool.get('country.country')
+    Promotion.write(Promotion.search([]), {'active': False})
+    categories = [c.id for c in Category.search([('accounting', '=', False)])]
+    products = [p.id for p in Product.search([('salable', '=', True)])]
+    groups = [g.id for g in PartyCategory.search([])]
+    countries = [c.id for c in Country.search([])]
+    values = []
+    for i in range(count):
+        draw = rng.random()
+        pct = Decimal(rng.choice([5, 10, 15, 20, 25, 30]))
+        value = {'name': f"Bench {i}", 'company': company.id,
+            'currency': company.currency.id,
+            'ecom_priority': rng.randint(0, 20)}
+        if draw < 0.55:
+            value.update(ecom_kind='percent_lines', ecom_percentage=pct,
+                categories=[('add', rng.sample(categories, 2))])
+        elif draw < 0.75:
+            value.update(ecom_kind='percent_lines', ecom_percentage=pct,
+                products=[('add', rng.sample(products, 3))])
+        elif draw < 0.85:
+            value.update(ecom_kind='bxgy', ecom_buy=2, ecom_get=1,
+                categories=[('add', rng.sample(categories, 1))])
+        elif draw < 0.95:
+            value.update(ecom_kind='percent_order', ecom_percentage=pct,
+                amount=Decimal(rng.choice([100, 200, 500])),
+                ecom_groups=[('add', rng.sample(groups, 1))]
+                if groups and rng.random() < 0.5 else [])
+        else:
+            value.update(ecom_kind='free_shipping',
+                amount=Decimal(rng.choice([50, 60, 100])),
+                ecom_countries=[('add', rng.sample(countries, 2))])
+        if value['ecom_kind'] == 'percent_lines':
+            # upstream's formula gives the same unit price
+            value['formula'] = f'unit_price * {1 - pct / 100}'
+        if rng.random() < 0.1:
+            value['coupons'] = [('create', [{'company': company.id,
+                            'number_of_use': 0, 'numbers': [('create', [{
+                                            'company': company.id,
+                                            'number': f'BENCH{i:05d}'}])]}])]
+        values.append(value)
+    Promotion.create(values)
+
+
+def percentiles(samples):
+    samples = sorted(samples)
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    return statistics.median(samples), p99
+
+
+def timed(runs, database, context, func):
+    from trytond.transaction import Transaction
+    samples = []
+    for _ in range(runs):
+        with Transaction().start(database, 0, readonly=True,
+                context=context):
+            started = time.perf_counter()
+            func()
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def main():
+    args = parse_args()
+    rng = random.Random(7)
+    pool = small_demo_pool(args.database, args.keep, 60, 5)
+    from trytond.modules.ecom_promotions import engine
+    from trytond.modules.ecom_promotions.cart import price_cart
+    from trytond.modules.sale_promotion.sale import Sale as UpstreamSale
+    from trytond.transaction import Transaction
+    with Transaction().start(args.database, 0) as transaction:
+        company, = pool.get('company.company').search([], limit=1)
+        context = {'company': company.id, 'language': 'en'}
+        with transaction.set_context(context):
+            if not args.keep:
+                started = time.monotonic()
+                create_promotions(pool, company, args.promotions, rng)
+                print(f"{args.promotions} promotions created in "
+                    f"{time.monotonic() - started:.1f} s")
+            channel, = pool.get('ecom.channel').search(
+                [('code', '=', 'app')])
+            products = pool.get('product.product').search([
+                    ('salable', '=', True), ('type', '=', 'goods')],
+                order=[('code', 'ASC')], limit=args.lines)
+            party = pool.get('party.party').search([], limit=1)[0]
+            Sale = pool.get('sale.sale')
+            Line = pool.get('sale.line')
+            sale = Sale(company=company, party=party,
+                currency=company.currency,
+                invoice_address=party.address_get(),
+                shipment_address=party.address_get())
+            sale.lines = [Line(product=p, quantity=float(rng.randint(1, 4)),
+                    unit=p.sale_uom, unit_price=p.list_price_used)
+                for p in products]
+            sale.save()
+            transaction.commit()
+    lines = [(l.product.code, Decimal(str(l.quantity)), None)
+        for l in sale.lines]
+    request = {'email': None, 'currency': None, 'country': 'ES',
+        'lines': lines, 'coupons': [], 'carrier': None,
+        'shipping': Decimal('4.90'), 'explain': False}
+    Channel = pool.get('ecom.channel')
+    Promotion = pool.get('sale.promotion')
+    with Transaction().start(args.database, 0, readonly=True,
+            context=context):
+        active = Promotion.search_count([('company', '=', company.id)])
+        result = price_cart(Channel(channel.id), request)
+        rules = Promotion.ecom_rules(company.id)
+        cart, _, _ = Sale(sale.id).ecom_cart(Sale(sale.id).lines)
+    print(f"{active} active promotions, {len(lines)} lines: "
+        f"{len(result['discounts'])} applied, total {result['total']}")
+
+    figures = {}
+    figures['cart pricing (price_cart)'] = percentiles(timed(
+            args.runs, args.database, context,
+            lambda: price_cart(Channel(channel.id), request)))
+    figures['engine alone'] = percentiles(timed(
+            args.runs, args.database, context,
+            lambda: engine.evaluate(rules, cart)))
+    runs = max(20, args.runs // 10)
+    figures['upstream apply_promotion'] = percentiles(timed(
+            runs, args.database, context,
+            lambda: UpstreamSale.apply_promotion(Sale(sale.id))))
+
+    print(f"{'path':32} {'p50 ms':>9} {'p99 ms':>9}")
+    for name, (p50, p99) in figures.items():
+        print(f"{name:32} {p50:9.2f} {p99:9.2f}")
+    ours = figures['cart pricing (price_cart)']
+    upstream = figures['upstream apply_promotion']
+    print(f"upstream / cart pricing (p50): {upstream[0] / ours[0]:.1f}x "
+        f"(target >= 10x); cart pricing p99 {ours[1]:.2f} ms "
+        "(target < 10 ms)")
+
+
+if __name__ == '__main__':
+    main()
