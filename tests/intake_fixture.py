@@ -27,7 +27,10 @@ def main(argv=None):
     pool = Pool(args.database)
     with Transaction().start(args.database, 0, readonly=True):
         pool.init()
-    with Transaction().start(args.database, 0) as transaction:
+    # taken up front, as the RPC dispatcher would after a first try
+    locks = ['sale_promotion_coupon_number']
+    with Transaction().start(
+            args.database, 0, _lock_tables=locks) as transaction:
         Company = pool.get('company.company')
         company, = Company.search([], order=[('id', 'ASC')], limit=1)
         with transaction.set_context(company=company.id):

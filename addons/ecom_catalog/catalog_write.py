@@ -42,6 +42,7 @@ class Writer:
         self._images(rows, templates)
         # records read before hold stale values
         Transaction().counter += 1
+        pool.get('product.template').ecom_written_in_sql()
         self.progress('write', len(rows), len(rows))
         return len(new), len(old)
 

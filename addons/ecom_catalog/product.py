@@ -51,6 +51,11 @@ class Template(metaclass=PoolMeta):
         "Long Description", translate=True)
 
     @classmethod
+    def ecom_written_in_sql(cls):
+        """Called when products were written in SQL (the catalog import),
+        bypassing the ORM: other modules drop what they cached"""
+
+    @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()

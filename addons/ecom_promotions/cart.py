@@ -88,7 +88,6 @@ def cart_endpoint(pool, channel_id, company_id, data):
 def price_cart(channel, request):
     "The priced cart of a parsed request (read-only)"
     pool = Pool()
-    Product = pool.get('product.product')
     Currency = pool.get('currency.currency')
     Country = pool.get('country.country')
     Mechanism = pool.get('party.contact_mechanism')
@@ -119,31 +118,31 @@ def price_cart(channel, request):
                 ('party.active', '=', True)], order=[('id', 'ASC')],
             limit=1)
         party = mechanisms[0].party if mechanisms else None
-    skus = sorted({s for s, _, _ in request['lines']})
-    products = {}
-    for product in Product.search([('code', 'in', skus),
-                ('salable', '=', True)]):
-        products.setdefault(product.code, product)
+    facts = pricing.product_facts(
+        company.id, sorted({s for s, _, _ in request['lines']}))
     for i, (sku, _, _) in enumerate(request['lines']):
-        if sku not in products:
+        if sku not in facts:
             errors.append((f'lines[{i}].sku', f"unknown SKU {sku!r}"))
     if errors:
         raise IntakeError(422, errors)
 
     date = pool.get('ir.date').today()
     lines, taxes, priced = [], {}, []
-    tax_cache = {}
+    rule = party.customer_tax_rule if party else None
+    convert = pricing.converter(currency, date)
     for i, (sku, quantity, unit_price) in enumerate(request['lines']):
-        product = products[sku]
+        fact = facts[sku]
         if unit_price is None:
-            unit_price = _sale_price(product, quantity, party, currency)
+            unit_price = fact.price
+            if currency != company.currency:
+                unit_price = convert(unit_price, company.currency.id)
         unit_price = round_price(unit_price)
-        lines.append(engine.Line(i, product.id, quantity, unit_price,
-                pricing.categories(product), sku))
-        taxes[i] = _taxes(product, party, tax_cache)
+        lines.append(engine.Line(i, fact.product, quantity, unit_price,
+                fact.categories, sku))
+        taxes[i] = _taxes(fact.taxes, rule)
         priced.append((sku, quantity, unit_price, None, unit_price))
-    shipping, shipping_taxes = _shipping(channel, request, lines, country,
-        currency, tax_cache, party)
+    shipping, shipping_taxes = _shipping(
+        channel, request, lines, country, currency, rule)
     groups, first = pricing.customer(company.id, party)
     found, refused = pricing.resolve_coupons(
         company.id, request['coupons'], party)
@@ -152,7 +151,7 @@ def price_cart(channel, request):
         groups=groups, first_order=first,
         shop=channel.shop.id if channel.shop else None,
         moment=datetime.datetime.now(), coupons=frozenset(found.values()),
-        convert=pricing.converter(currency, date))
+        convert=convert)
     # formula campaigns set the unit prices first, as on a staff sale
     campaigns = engine.campaign_prices(pricing.rules_for(company.id), cart)
     for index, (price, rule) in campaigns.items():
@@ -225,7 +224,12 @@ _IRRELEVANT = {engine.NO_LINE, "needs its coupon code"}
 
 
 class _Taxes(TaxableMixin):
-    "Tryton's tax computation (grouping, rounding) on the cart's lines"
+    """Tryton's tax computation (grouping, rounding) on the cart's lines.
+
+    With the document rounding (Tryton's default), lines whose taxes are
+    all percentages are added up per taxes and sign before computing: a
+    percentage is linear in the base, so the unrounded sum is the same to
+    the last digit and it is rounded once per tax, as on the sale."""
 
     def __init__(self, company, currency, lines):
         self.company, self.currency = company, currency
@@ -234,8 +238,19 @@ class _Taxes(TaxableMixin):
     @property
     def taxable_lines(self):
         Tax = Pool().get('account.tax')
-        return [(Tax.browse(taxes), price, quantity, None)
-            for taxes, price, quantity in self._lines]
+        document, linear = pricing.tax_facts(self.company.id)
+        result, merged = [], {}
+        for taxes, price, quantity in self._lines:
+            taxes = tuple(taxes)
+            if document and all(linear(t) for t in taxes):
+                base = price * Decimal(str(quantity))
+                key = (taxes, base >= 0)
+                merged[key] = merged.get(key, Decimal(0)) + base
+            else:
+                result.append((Tax.browse(taxes), price, quantity, None))
+        result.extend((Tax.browse(list(taxes)), base, 1, None)
+            for (taxes, _), base in merged.items())
+        return result
 
     @property
     def tax_date(self):
@@ -247,32 +262,18 @@ class _Taxes(TaxableMixin):
                 Decimal(0))
 
 
-def _sale_price(product, quantity, party, currency):
-    Product = Pool().get('product.product')
-    context = {'currency': currency.id, 'uom': product.sale_uom.id}
-    if party:
-        context['customer'] = party.id
-    with Transaction().set_context(context):
-        price = Product.get_sale_price([product], quantity)[product.id]
-    return price or Decimal(0)
+def _taxes(tax_ids, rule):
+    "The customer's taxes (their tax rule applied), as a sale line's"
+    if not rule:
+        return tax_ids
+    Tax = Pool().get('account.tax')
+    ids = set()
+    for tax in Tax.browse(tax_ids):
+        ids.update(rule.apply(tax, {}) or [])
+    return tuple(sorted(ids))
 
 
-def _taxes(product, party, cache):
-    "The tax ids of product for party, as a sale line computes them"
-    key = (product.id, party.id if party else None)
-    if key not in cache:
-        rule = party.customer_tax_rule if party else None
-        ids = set()
-        for tax in product.customer_taxes_used:
-            if rule:
-                ids.update(rule.apply(tax, {}) or [])
-            else:
-                ids.add(tax.id)
-        cache[key] = tuple(sorted(ids))
-    return cache[key]
-
-
-def _shipping(channel, request, lines, country, currency, cache, party):
+def _shipping(channel, request, lines, country, currency, rule):
     "(shipping amount, its taxes)"
     amount = request['shipping']
     if request['carrier'] is not None:
@@ -281,8 +282,10 @@ def _shipping(channel, request, lines, country, currency, cache, party):
     if amount is None:
         return None, ()
     product = channel.shipping_product
-    return currency.round(amount), (
-        _taxes(product, party, cache) if product else ())
+    if not product:
+        return currency.round(amount), ()
+    fact = pricing.product_facts(channel.company.id, [product])[product]
+    return currency.round(amount), _taxes(fact.taxes, rule)
 
 
 def _carrier_rate(channel, carrier_id, lines, country, currency):

@@ -71,15 +71,48 @@ class Rule:
     max_uses_per_customer: int | None = None
     budget: Decimal | None = None        # rule currency
 
-    @property
-    def klass(self):
-        return KIND_CLASS.get(self.kind, 'line')
+    def __post_init__(self):
+        object.__setattr__(self, 'klass', KIND_CLASS.get(self.kind, 'line'))
 
-    def matches(self, line):
-        if self.products and line.product not in self.products:
-            return False
-        return not (self.categories
-            and self.categories.isdisjoint(line.categories))
+
+class Ruleset:
+    """Rules in the engine's order, indexed by product and category so that
+    a cart looks only at the rules that can match it"""
+
+    def __init__(self, rules):
+        self.rules = tuple(rules)
+        self.ordered = sorted((r for r in self.rules if r.kind != 'price'),
+            key=lambda r: (CLASSES.index(r.klass), -r.priority, r.id))
+        self.position = {r.id: i for i, r in enumerate(self.ordered)}
+        self.campaigns = [r for r in self.rules if r.kind == 'price']
+        self.anywhere, self.by_product, self.by_category = [], {}, {}
+        for rule in self.ordered:
+            if rule.products:
+                for product in rule.products:
+                    self.by_product.setdefault(product, []).append(rule)
+            elif rule.categories:
+                for category in rule.categories:
+                    self.by_category.setdefault(category, []).append(rule)
+            else:
+                self.anywhere.append(rule)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self):
+        return len(self.rules)
+
+    def candidates(self, cart):
+        "The rules that may match cart's lines, in order; the others"
+        found = {r.id: r for r in self.anywhere}
+        for product in cart.products:
+            found.update((r.id, r) for r in self.by_product.get(product, ()))
+        for category in cart.all_categories:
+            found.update((r.id, r) for r in self.by_category.get(
+                        category, ()))
+        candidates = sorted(found.values(), key=lambda r: self.position[r.id])
+        others = [r.id for r in self.ordered if r.id not in found]
+        return candidates, others
 
 
 @dataclass
@@ -118,6 +151,8 @@ class Cart:
     usage: dict = field(default_factory=dict)   # rule id -> Usage
     products: frozenset = frozenset()        # set by evaluate
     all_categories: frozenset = frozenset()  # set by evaluate
+    by_product: dict = field(default_factory=dict)   # set by evaluate
+    by_category: dict = field(default_factory=dict)  # set by evaluate
     convert: object = None   # callable(amount, from currency) -> cart's
 
     def quantize(self, amount):
@@ -170,9 +205,10 @@ def evaluate(rules, cart):
     goods = sum(left.values(), Decimal(0))
     _prepare(cart)
     shipping_left = cart.shipping or Decimal(0)
-    ordered = sorted((r for r in rules if r.kind != 'price'), key=lambda r: (
-            CLASSES.index(r.klass), -r.priority, r.id))
-    discounts, not_applied = [], {}
+    if not isinstance(rules, Ruleset):
+        rules = Ruleset(rules)
+    ordered, others = rules.candidates(cart)
+    discounts, not_applied = [], dict.fromkeys(others, NO_LINE)
     applied_in = {}          # class -> first rule applied
     blocked_by = None        # (rule, reason) of an exclusive or stop rule
     for rule in ordered:
@@ -187,8 +223,9 @@ def evaluate(rules, cart):
             if first is not None and rule.exclusive:
                 raise NotApplied(f"exclusive, but {first.name!r} applied "
                     f"first (priority {first.priority})")
-            _check_conditions(rule, cart, goods)
-            per_line, why = _compute(rule, cart, left, shipping_left)
+            matching = _check_conditions(rule, cart, goods)
+            per_line, why = _compute(
+                rule, cart, matching, left, shipping_left)
             amount = sum(per_line.values(), Decimal(0))
             if amount <= 0:
                 raise NotApplied("nothing left to discount")
@@ -216,9 +253,31 @@ def evaluate(rules, cart):
 
 
 def _prepare(cart):
-    cart.products = frozenset(l.product for l in cart.lines)
-    cart.all_categories = frozenset().union(
-        *(l.categories for l in cart.lines))
+    "Index the cart's lines by product and category"
+    cart.by_product, cart.by_category = {}, {}
+    for line in cart.lines:
+        cart.by_product.setdefault(line.product, []).append(line)
+        for category in line.categories:
+            cart.by_category.setdefault(category, []).append(line)
+    cart.products = frozenset(cart.by_product)
+    cart.all_categories = frozenset(cart.by_category)
+
+
+def _matching(rule, cart):
+    "The cart's lines of the rule's products and categories, in order"
+    if not (rule.products or rule.categories):
+        return cart.lines
+    found = None
+    if rule.products:
+        found = {l.index: l for p in rule.products & cart.products
+            for l in cart.by_product[p]}
+    if rule.categories:
+        in_categories = {l.index: l
+            for c in rule.categories & cart.all_categories
+            for l in cart.by_category[c]}
+        found = in_categories if found is None else {
+            i: l for i, l in found.items() if i in in_categories}
+    return [found[i] for i in sorted(found)]
 
 
 def campaign_prices(rules, cart):
@@ -233,9 +292,8 @@ def campaign_prices(rules, cart):
     for rule in rules:
         if rule.kind != 'price':
             continue
-        matching = [l for l in cart.lines if rule.matches(l)]
         try:
-            _check_conditions(rule, cart, cart.quantize(goods))
+            matching = _check_conditions(rule, cart, cart.quantize(goods))
         except NotApplied:
             continue
         for line in matching:
@@ -251,6 +309,10 @@ def _money(amount):
 
 
 def _check_conditions(rule, cart, goods):
+    "The matching lines of the rule, or NotApplied saying why not"
+    matching = _matching(rule, cart)
+    if rule.klass != 'shipping' and not matching:
+        raise NotApplied(NO_LINE)
     if rule.starts and cart.moment and cart.moment < rule.starts:
         raise NotApplied(f"starts {rule.starts:%Y-%m-%d %H:%M} UTC")
     if rule.ends and cart.moment and cart.moment >= rule.ends:
@@ -278,18 +340,12 @@ def _check_conditions(rule, cart, goods):
         if goods < minimum:
             raise NotApplied(f"needs goods of {_money(minimum)}, the cart "
                 f"has {_money(goods)}")
-    if ((rule.products and rule.products.isdisjoint(cart.products))
-            or (rule.categories
-                and rule.categories.isdisjoint(cart.all_categories))):
-        raise NotApplied(NO_LINE)
-    matching = [l for l in cart.lines if rule.matches(l)]
-    if rule.klass != 'shipping' and not matching:
-        raise NotApplied(NO_LINE)
     if rule.min_quantity is not None:
         quantity = sum((l.quantity for l in matching), Decimal(0))
         if quantity < rule.min_quantity:
             raise NotApplied(f"needs {rule.min_quantity:g} matching units, "
                 f"the cart has {quantity:g}")
+    return matching
 
 
 def _check_budget(rule, cart, amount):
@@ -307,10 +363,10 @@ def _lines_label(lines):
     return ', '.join(l.label or str(l.index + 1) for l in lines)
 
 
-def _compute(rule, cart, left, shipping_left):
+def _compute(rule, cart, matching, left, shipping_left):
     "The discount of rule per line index and the sentence explaining it"
     q = cart.quantize
-    matching = [l for l in cart.lines if rule.matches(l) and left[l.index]]
+    matching = [l for l in matching if left[l.index]]
     if rule.kind == 'free_shipping':
         if not shipping_left:
             raise NotApplied("the cart has no shipping to discount")

@@ -16,7 +16,7 @@ from trytond.pyson import Bool, Eval, If, In
 from trytond.tools import decistmt
 from trytond.transaction import Transaction
 
-from . import engine
+from . import engine, pricing
 
 KINDS = [
     ('price', "Campaign Price (formula)"),
@@ -200,14 +200,14 @@ class Promotion(metaclass=PoolMeta):
     # Rules --------------------------------------------------------------
     @classmethod
     def ecom_rules(cls, company_id):
-        "The engine rules of the company's active promotions (cached)"
+        "The engine Ruleset of the company's active promotions (cached)"
         rules = cls._rules_cache.get(company_id)
         if rules is None:
             with Transaction().set_context(active_test=True):
                 promotions = cls.search([('company', '=', company_id)],
                     order=[('id', 'ASC')])
             children = _category_children()
-            rules = tuple(p.ecom_rule(children) for p in promotions)
+            rules = engine.Ruleset(p.ecom_rule(children) for p in promotions)
             cls._rules_cache.set(company_id, rules)
         return rules
 
@@ -342,7 +342,7 @@ class PromotionCountry(ModelSQL):
 
 
 class Category(metaclass=PoolMeta):
-    "A move in the category tree changes what promotions match"
+    "The category tree decides what promotions match; taxes come from it"
     __name__ = 'product.category'
 
     @classmethod
@@ -350,6 +350,51 @@ class Category(metaclass=PoolMeta):
         super().on_modification(mode, records, field_names=field_names)
         if mode != 'write' or 'parent' in (field_names or ()):
             Pool().get('sale.promotion')._rules_cache.clear()
+        pricing.forget_products()
+
+
+class Template(metaclass=PoolMeta):
+    "Prices, taxes, categories and codes of the cart API come from it"
+    __name__ = 'product.template'
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        pricing.forget_products()
+
+    @classmethod
+    def ecom_written_in_sql(cls):
+        super().ecom_written_in_sql()
+        pricing.forget_products()
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        pricing.forget_products()
+
+
+class Tax(metaclass=PoolMeta):
+    "The cart API adds up the lines of proportional taxes"
+    __name__ = 'account.tax'
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        pricing.forget_taxes()
+
+
+class TaxRounding(metaclass=PoolMeta):
+    "The cart API rounds taxes as the company does"
+    __name__ = 'account.configuration.tax_rounding'
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        pricing.forget_taxes()
 
 
 class Coupon(metaclass=PoolMeta):

@@ -17,7 +17,7 @@ from trytond.transaction import Transaction
 from .. import pricing
 
 
-def _products(*prices, category=None):
+def _products(*prices, category=None, account_category=None):
     pool = Pool()
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
@@ -26,6 +26,8 @@ def _products(*prices, category=None):
                 'salable': True, 'default_uom': unit.id, 'sale_uom': unit.id,
                 'list_price': Decimal(p), 'code': f'P{i}',
                 'categories': [('add', [category.id])] if category else [],
+                'account_category': (account_category.id
+                    if account_category else None),
                 'products': [('create', [{}])]}
             for i, p in enumerate(prices)])
     return [t.products[0] for t in templates]
@@ -100,7 +102,38 @@ class PromotionsSaleMixin:
             rule, = Promotion.ecom_rules(company.id)
             self.assertEqual(rule.percentage, Decimal(25))
             Promotion.write([promotion], {'active': False})
-            self.assertEqual(Promotion.ecom_rules(company.id), ())
+            self.assertEqual(tuple(Promotion.ecom_rules(company.id)), ())
+
+    @with_transaction()
+    def test_cart_facts_follow_changes(self):
+        "The cart API's cached prices, categories and taxes follow edits"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Category = pool.get('product.category')
+        company = create_company()
+        with set_company(company):
+            shoes, goods = Category.create([{'name': "Shoes"},
+                    {'name': "Goods", 'accounting': True}])
+            product, = _products('80', category=shoes,
+                account_category=goods)
+            facts = pricing.product_facts(company.id, ['P0'])
+            self.assertEqual(facts['P0'].price, Decimal(80))
+            # as upstream: the shop and the accounting categories
+            self.assertEqual(facts['P0'].categories, {shoes.id, goods.id})
+            Template.write([product.template], {'list_price': Decimal(70)})
+            self.assertEqual(
+                pricing.product_facts(company.id, ['P0'])['P0'].price,
+                Decimal(70))
+            footwear, = Category.create([{'name': "Footwear"}])
+            Category.write([shoes], {'parent': footwear.id})
+            self.assertEqual(
+                pricing.product_facts(company.id, ['P0'])['P0'].categories,
+                {shoes.id, footwear.id, goods.id})
+            # the catalog import writes in SQL and says so
+            pricing.product_facts(company.id, ['P0'])
+            Template.ecom_written_in_sql()
+            self.assertIsNone(pricing._facts_cache.get((company.id, 'P0')))
+            self.assertEqual(pricing.product_facts(company.id, ['NOPE']), {})
 
     @with_transaction()
     def test_coupon_codes(self):
