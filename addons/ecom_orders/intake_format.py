@@ -127,6 +127,16 @@ class _Checker:
         return [(f'{key}[{i}].', raw) for i, raw in enumerate(items)
             if self.obj(raw, f'{key}[{i}]') is not None]
 
+    def strings(self, data, key):
+        "The stripped non-empty strings of the optional list data[key]"
+        values = []
+        for i, raw in enumerate(data.get(key) or []):
+            if isinstance(raw, str) and raw.strip():
+                values.append(raw.strip())
+            else:
+                self.error(f'{key}[{i}]', "must be a non-empty string")
+        return values
+
     def text(self, data, key, path, required=True, max_length=255):
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -255,12 +265,7 @@ def parse_order(data):
             chk.error('shipping.type', f"{delivery!r} is not one of "
                 + ', '.join(DELIVERIES))
 
-    coupons = []
-    for i, raw in enumerate(data.get('coupons') or []):
-        if isinstance(raw, str) and raw.strip():
-            coupons.append(raw.strip())
-        else:
-            chk.error(f'coupons[{i}]', "must be a non-empty string")
+    coupons = chk.strings(data, 'coupons')
 
     loyalty_points = data.get('loyalty_points', 0)
     if (not isinstance(loyalty_points, int) or isinstance(loyalty_points, bool)

@@ -53,12 +53,7 @@ def parse_cart(data):
         lines.append((chk.text(raw, 'sku', path, max_length=100),
                 chk.amount(raw, 'quantity', path, positive=True),
                 chk.amount(raw, 'unit_price', path, required=False)))
-    coupons = []
-    for i, raw in enumerate(data.get('coupons') or []):
-        if isinstance(raw, str) and raw.strip():
-            coupons.append(raw.strip())
-        else:
-            chk.error(f'coupons[{i}]', "must be a non-empty string")
+    coupons = chk.strings(data, 'coupons')
     shipping = chk.obj(data.get('shipping'), 'shipping', required=False)
     carrier = amount = None
     if shipping is not None:

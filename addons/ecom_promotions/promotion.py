@@ -341,7 +341,18 @@ class PromotionCountry(ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class Category(metaclass=PoolMeta):
+class _Forgets:
+    "Drops what the cart API cached when records of the model change"
+    __slots__ = ()
+    _ecom_forget = staticmethod(pricing.forget_products)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._ecom_forget()
+
+
+class Category(_Forgets, metaclass=PoolMeta):
     "The category tree decides what promotions match; taxes come from it"
     __name__ = 'product.category'
 
@@ -350,17 +361,11 @@ class Category(metaclass=PoolMeta):
         super().on_modification(mode, records, field_names=field_names)
         if mode != 'write' or 'parent' in (field_names or ()):
             Pool().get('sale.promotion')._rules_cache.clear()
-        pricing.forget_products()
 
 
-class Template(metaclass=PoolMeta):
+class Template(_Forgets, metaclass=PoolMeta):
     "Prices, taxes, categories and codes of the cart API come from it"
     __name__ = 'product.template'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        pricing.forget_products()
 
     @classmethod
     def ecom_written_in_sql(cls):
@@ -368,41 +373,28 @@ class Template(metaclass=PoolMeta):
         pricing.forget_products()
 
 
-class Product(metaclass=PoolMeta):
+class Product(_Forgets, metaclass=PoolMeta):
     __name__ = 'product.product'
 
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        pricing.forget_products()
 
-
-class Tax(metaclass=PoolMeta):
+class Tax(_Forgets, metaclass=PoolMeta):
     "The cart API adds up the lines of proportional taxes"
     __name__ = 'account.tax'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        pricing.forget_taxes()
+    _ecom_forget = staticmethod(pricing.forget_taxes)
 
 
-class TaxRounding(metaclass=PoolMeta):
+class TaxRounding(_Forgets, metaclass=PoolMeta):
     "The cart API rounds taxes as the company does"
     __name__ = 'account.configuration.tax_rounding'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        pricing.forget_taxes()
+    _ecom_forget = staticmethod(pricing.forget_taxes)
 
 
-class Coupon(metaclass=PoolMeta):
+class Coupon(_Forgets, metaclass=PoolMeta):
+    "A coupon added to a promotion changes its rule"
     __name__ = 'sale.promotion.coupon'
 
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
+    @staticmethod
+    def _ecom_forget():
         Pool().get('sale.promotion')._rules_cache.clear()
 
 
