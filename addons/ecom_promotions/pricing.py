@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sql import Literal
 from trytond.cache import Cache
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -127,7 +126,7 @@ def customer(company_id, party, exclude_sale=None):
         & table.state.in_(ORDERED_STATES))
     if exclude_sale and exclude_sale > 0:
         where &= table.id != exclude_sale
-    cursor.execute(*table.select(Literal(1), where=where, limit=1))
+    cursor.execute(*table.select(table.id, where=where, limit=1))
     first = cursor.fetchone() is None
     return frozenset(c.id for c in party.categories), first
 

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from simpleeval import simple_eval
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Count
 from trytond.cache import Cache
 from trytond.i18n import gettext
@@ -263,7 +263,7 @@ class Promotion(metaclass=PoolMeta):
         if party_id and party_id > 0:
             usage_t = Usage.__table__()
             cursor.execute(*usage_t.select(usage_t.promotion,
-                    Count(Literal('*')),
+                    Count(usage_t.id),
                     where=usage_t.promotion.in_(limited)
                     & (usage_t.party == party_id),
                     group_by=[usage_t.promotion]))

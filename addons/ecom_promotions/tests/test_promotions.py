@@ -17,14 +17,14 @@ from trytond.transaction import Transaction
 from .. import pricing
 
 
-def _products(*prices, category=None, account_category=None):
+def _products(*prices, category=None, account_category=None, prefix='P'):
     pool = Pool()
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
     unit, = Uom.search([('name', '=', 'Unit')])
     templates = Template.create([{'name': f"Product {i}", 'type': 'goods',
                 'salable': True, 'default_uom': unit.id, 'sale_uom': unit.id,
-                'list_price': Decimal(p), 'code': f'P{i}',
+                'list_price': Decimal(p), 'code': f'{prefix}{i}',
                 'categories': [('add', [category.id])] if category else [],
                 'account_category': (account_category.id
                     if account_category else None),
@@ -259,7 +259,8 @@ class PromotionsSaleMixin:
             with set_company(company):
                 promotion = _promotion(company, ecom_kind='fixed_order',
                     ecom_amount=Decimal(5), ecom_max_uses=1)
-                products = _products('20')
+                # committed: codes of their own
+                products = _products('20', prefix='RACE')
                 sales = [_sale(company, _customer(n), products)
                     for n in ["Racer 1", "Racer 2"]]
                 pool.get('sale.sale').quote(sales)
