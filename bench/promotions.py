@@ -11,8 +11,12 @@ HTTP request:
 
 1. ``price_cart``: what POST …/cart does after reading the JSON (SKUs,
    prices, customer, coupons, engine, taxes, totals);
-2. the engine alone on the cart;
-3. the baseline: upstream ``Sale.apply_promotion`` (sale_promotion's
+2. the same with the cached facts of products, taxes and the channel
+   read again (the first cart after an edit; rules stay cached);
+3. the engine alone on the cart;
+4. the whole request over HTTP to a trytond process (the channel's key,
+   JSON in and out) — for information, the target is on 1;
+5. the baseline: upstream ``Sale.apply_promotion`` (sale_promotion's
    search + match + formula of every promotion, as with sale_promotion
    alone) on a saved draft sale of the same lines, each promotion's formula
    giving the same unit price as its percentage.
@@ -22,17 +26,19 @@ Targets: p99 < 10 ms; >= 10x upstream. Not a test.
 """
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import statistics
 import sys
 import time
+import urllib.request
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.server import small_demo_pool
+from tests.server import Server, small_demo_pool
 
 
 def parse_args():
@@ -144,6 +150,15 @@ def timed(runs, database, context, func, setup=None):
     return samples
 
 
+def forget_facts():
+    """The first cart after a catalog, tax or channel edit: the cart's
+    cached facts are read again (in this transaction only)"""
+    from trytond.modules.ecom_promotions import facts
+    facts.forget_products()
+    facts.forget_taxes()
+    facts.forget_records()
+
+
 def upstream_kinds():
     """As with sale_promotion alone: every promotion is a formula campaign
     for upstream's apply path (uncommitted; not timed)"""
@@ -152,6 +167,32 @@ def upstream_kinds():
     table = Pool().get('sale.promotion').__table__()
     Transaction().connection.cursor().execute(
         *table.update([table.ecom_kind], ['price']))
+
+
+def over_http(database, channel_id, api_key, request, runs):
+    """Milliseconds of POST …/cart to a trytond process: the key checked,
+    the JSON read and written, the cart priced"""
+    body = json.dumps({'lines': [{'sku': sku, 'quantity': str(quantity)}
+                for sku, quantity, _ in request['lines']],
+            'destination': {'country': request['country']},
+            'shipping': {'amount': str(request['shipping'])}}).encode()
+    server = Server(database, dict(os.environ))
+    url = f"{server.url}{database}/ecom/v1/channels/{channel_id}/cart"
+    samples = []
+    try:
+        for i in range(runs + 20):
+            started = time.perf_counter()
+            with urllib.request.urlopen(urllib.request.Request(url,
+                        data=body, method='POST', headers={
+                            'Content-Type': 'application/json',
+                            'Authorization': f'Bearer {api_key}'}),
+                    timeout=60) as response:
+                json.load(response)
+            if i >= 20:     # the first requests fill the server's caches
+                samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.stop()
+    return samples
 
 
 def main():
@@ -187,6 +228,7 @@ def main():
                     unit=p.sale_uom, unit_price=p.list_price_used)
                 for p in products]
             sale.save()
+            api_key = channel.set_new_api_key()
             lines = [(l.product.code, Decimal(str(l.quantity)), None)
                 for l in sale.lines]
             sale_id, channel_id = sale.id, channel.id
@@ -194,13 +236,12 @@ def main():
     request = {'email': None, 'currency': None, 'country': 'ES',
         'lines': lines, 'coupons': [], 'carrier': None,
         'shipping': Decimal('4.90'), 'explain': False}
-    Channel = pool.get('ecom.channel')
     from trytond.transaction import Transaction
     Promotion = pool.get('sale.promotion')
     with Transaction().start(args.database, 0, readonly=True,
             context=context):
         active = Promotion.search_count([('company', '=', company.id)])
-        result = price_cart(Channel(channel_id), request)
+        result = price_cart(channel_id, request)
         rules = Promotion.ecom_rules(company.id)
         cart, _, _ = Sale(sale_id).ecom_cart(Sale(sale_id).lines)
     print(f"{active} active promotions, {len(lines)} lines: "
@@ -209,10 +250,15 @@ def main():
     figures = {}
     figures['cart pricing (price_cart)'] = percentiles(timed(
             args.runs, args.database, context,
-            lambda: price_cart(Channel(channel_id), request)))
+            lambda: price_cart(channel_id, request)))
+    figures['cart pricing, facts cold'] = percentiles(timed(
+            args.runs // 5, args.database, context,
+            lambda: price_cart(channel_id, request), setup=forget_facts))
     figures['engine alone'] = percentiles(timed(
             args.runs, args.database, context,
             lambda: engine.evaluate(rules, cart)))
+    figures['cart over HTTP (trytond)'] = percentiles(over_http(
+            args.database, channel_id, api_key, request, args.runs))
     runs = args.upstream_runs
     figures['upstream apply_promotion'] = percentiles(timed(
             runs, args.database, context,

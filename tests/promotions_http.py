@@ -281,3 +281,33 @@ class PromotionsHTTPTests:
         promotion, = self.read('sale.promotion', ids, ['ecom_uses',
                 'ecom_max_uses'])
         self.assertEqual(promotion['ecom_uses'], promotion['ecom_max_uses'])
+
+    def test_batch_counts_its_own_uses(self):
+        "A batch's earlier order took the last use: the next one is refused"
+        sku = self.fx['any_sku']
+        ids = self.rpc('model.sale.promotion.search',
+            [('name', '=', 'ONCE')], 0, None, None, {})
+        self.rpc('model.sale.promotion.write', ids, {'ecom_max_uses': None},
+            {})
+        orders = []
+        for _ in range(2):
+            cart = self.cart([(sku, 10)], ['ONCE'])
+            status, priced = self.post_cart(cart)
+            self.assertEqual(status, 200, priced)
+            orders.append(self.order_of(cart, priced))
+        promotion, = self.read('sale.promotion', ids, ['ecom_uses'])
+        self.rpc('model.sale.promotion.write', ids,
+            {'ecom_max_uses': promotion['ecom_uses'] + 1}, {})
+        # the other tests use ONCE too
+        self.addCleanup(self.rpc, 'model.sale.promotion.write', ids,
+            {'ecom_max_uses': None}, {})
+        before = self.count('sale.sale')
+        status, answer = self.post_generic({'orders': orders},
+            key=self.fx['promo_key'], channel=self.fx['promo'], batch=True)
+        self.assertEqual(status, 200, answer)
+        first, second = answer['results']
+        self.assertEqual(first['http_status'], 201, first)
+        self.assertEqual(second['http_status'], 422, second)
+        self.assertEqual(second['errors'][0]['field'], 'coupons[0]')
+        self.assertIn("used", second['errors'][0]['reason'])
+        self.assertEqual(self.count('sale.sale'), before + 1)

@@ -22,7 +22,7 @@ amount, gets the same discount lines and total.
 import datetime
 from decimal import Decimal
 
-from trytond.modules.account.tax import TaxableMixin
+from trytond.modules.account.tax import TaxableMixin, _TaxLine
 from trytond.modules.ecom_orders.api import channel_endpoint
 from trytond.modules.ecom_orders.intake_format import IntakeError, _Checker
 from trytond.modules.ecom_orders.routes import _response
@@ -30,7 +30,7 @@ from trytond.modules.product import round_price
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import engine, pricing
+from . import engine, facts, pricing
 
 MAX_LINES = 500
 
@@ -76,35 +76,27 @@ def cart_endpoint(pool, channel_id, company_id, data):
     request = parse_cart(data)
     with Transaction().start(pool.database_name, 0, readonly=True,
             context={'company': company_id, 'language': 'en'}):
-        channel = pool.get('ecom.channel')(channel_id)
-        return _response(200, price_cart(channel, request))
+        return _response(200, price_cart(channel_id, request))
 
 
-def price_cart(channel, request):
+def price_cart(channel_id, request):
     "The priced cart of a parsed request (read-only)"
     pool = Pool()
-    Currency = pool.get('currency.currency')
-    Country = pool.get('country.country')
     Mechanism = pool.get('party.contact_mechanism')
-    company = channel.company
+    store = facts.store(channel_id)
     errors = []
-    currency = company.currency
+    currency = store.currency
     if request['currency']:
-        found = Currency.search([('code', '=', request['currency'])],
-            limit=1)
-        if not found:
+        currency = facts.money(request['currency'])
+        if currency is None:
             errors.append(('currency',
                     f"unknown currency {request['currency']!r}"))
-        else:
-            currency, = found
     country = None
     if request['country']:
-        found = Country.search([('code', '=', request['country'])], limit=1)
-        if not found:
+        country = facts.country(request['country'])
+        if country is None:
             errors.append(('destination.country',
                     f"unknown country {request['country']!r}"))
-        else:
-            country, = found
     party = None
     if request['email']:
         mechanisms = Mechanism.search([('type', '=', 'email'),
@@ -113,58 +105,58 @@ def price_cart(channel, request):
                 ('party.active', '=', True)], order=[('id', 'ASC')],
             limit=1)
         party = mechanisms[0].party if mechanisms else None
-    facts = pricing.product_facts(
-        company.id, sorted({s for s, _, _ in request['lines']}))
+    products = facts.product_facts(
+        store.company, sorted({s for s, _, _ in request['lines']}))
     for i, (sku, _, _) in enumerate(request['lines']):
-        if sku not in facts:
+        if sku not in products:
             errors.append((f'lines[{i}].sku', f"unknown SKU {sku!r}"))
     if errors:
         raise IntakeError(422, errors)
 
-    date = pool.get('ir.date').today()
+    date = store.today()
     lines, taxes, priced = [], {}, []
     rule = party.customer_tax_rule if party else None
-    convert = pricing.converter(currency, date)
+    convert = pricing.converter(currency.record(), date)
     for i, (sku, quantity, unit_price) in enumerate(request['lines']):
-        fact = facts[sku]
+        fact = products[sku]
         if unit_price is None:
             unit_price = fact.price
-            if currency != company.currency:
-                unit_price = convert(unit_price, company.currency.id)
+            if currency != store.currency:
+                unit_price = convert(unit_price, store.currency.id)
         unit_price = round_price(unit_price)
         lines.append(engine.Line(i, fact.product, quantity, unit_price,
                 fact.categories, sku))
         taxes[i] = _taxes(fact.taxes, rule)
         priced.append((sku, quantity, unit_price, None, unit_price))
     shipping, shipping_taxes = _shipping(
-        channel, request, lines, country, currency, rule)
-    groups, first = pricing.customer(company.id, party)
+        store, request, lines, country, currency, rule)
+    groups, first = pricing.customer(store.company, party)
     found, refused = pricing.resolve_coupons(
-        company.id, request['coupons'], party)
+        store.company, request['coupons'], party)
     cart = engine.Cart(lines, currency=currency.id, digits=currency.digits,
-        shipping=shipping, country=country.id if country else None,
-        groups=groups, first_order=first,
-        shop=channel.shop.id if channel.shop else None,
+        shipping=shipping, country=country,
+        groups=groups, first_order=first, shop=store.shop,
         moment=datetime.datetime.now(), coupons=frozenset(found.values()),
         convert=convert)
     # formula campaigns set the unit prices first, as on a staff sale
-    campaigns = engine.campaign_prices(pricing.rules_for(company.id), cart)
+    rules = pricing.rules_for(store.company)
+    campaigns = engine.campaign_prices(rules, cart)
     for index, (price, rule) in campaigns.items():
         sku, quantity, list_price, _, _ = priced[index]
         lines[index].unit_price = price
         priced[index] = (sku, quantity, price, rule.name, list_price)
-    rules, outcome = pricing.evaluate(company.id, cart, party)
+    rules, outcome = pricing.evaluate(store.company, cart, party)
     refused += pricing.coupon_refusals(request['coupons'], found, rules,
         outcome, {r.id for _, r in campaigns.values()})
     if refused:
         raise IntakeError(422, [(f'coupons[{i}]', reason)
                 for i, reason in sorted(refused)], 'coupon_refused')
     parts = pricing.parts(outcome, taxes, shipping_taxes)
-    return _answer(company, currency, priced, taxes, shipping,
+    return _answer(store, currency, date, priced, taxes, shipping,
         shipping_taxes, rules, outcome, parts, request['explain'])
 
 
-def _answer(company, currency, priced, taxes, shipping, shipping_taxes,
+def _answer(store, currency, date, priced, taxes, shipping, shipping_taxes,
         rules, outcome, parts, explain):
     taxable = []
     line_json = []
@@ -186,7 +178,7 @@ def _answer(company, currency, priced, taxes, shipping, shipping_taxes,
     for part in parts:
         taxable.append((list(part.taxes), -part.amount, Decimal(1)))
         untaxed -= part.amount
-    tax = _Taxes(company, currency, taxable).amount()
+    tax = _Taxes(store, currency, date, taxable).amount()
     names = {r.id: r.name for r in rules}
     return {
         'currency': currency.code,
@@ -221,40 +213,56 @@ _IRRELEVANT = {engine.NO_LINE, "needs its coupon code"}
 class _Taxes(TaxableMixin):
     """Tryton's tax computation (grouping, rounding) on the cart's lines.
 
-    With the document rounding (Tryton's default), lines whose taxes are
-    all percentages are added up per taxes and sign before computing: a
-    percentage is linear in the base, so the unrounded sum is the same to
-    the last digit and it is rounded once per tax, as on the sale."""
+    Lines are grouped per taxes and sign, as Tryton does. A group whose
+    taxes are proportional to the base (``facts.tax_plan``) is one base:
+    its tax lines are the base times the plan's factors, rounded by Tryton's
+    ``_round_taxes``; other groups go through Tryton's ``_get_taxes``."""
 
-    def __init__(self, company, currency, lines):
-        self.company, self.currency = company, currency
-        self._lines = lines
+    def __init__(self, store, currency, date, lines):
+        self.company = Pool().get('company.company')(store.company)
+        self.currency, self.date, self._lines = currency, date, lines
+        self._others = []
 
     @property
     def taxable_lines(self):
         Tax = Pool().get('account.tax')
-        document, linear = pricing.tax_facts(self.company.id)
-        result, merged = [], {}
-        for taxes, price, quantity in self._lines:
-            taxes = tuple(taxes)
-            if document and all(linear(t) for t in taxes):
-                base = price * Decimal(str(quantity))
-                key = (taxes, base >= 0)
-                merged[key] = merged.get(key, Decimal(0)) + base
-            else:
-                result.append((Tax.browse(taxes), price, quantity, None))
-        result.extend((Tax.browse(list(taxes)), base, 1, None)
-            for (taxes, _), base in merged.items())
-        return result
+        return [(Tax.browse(list(taxes)), price, quantity, None)
+            for taxes, price, quantity in self._others]
 
     @property
     def tax_date(self):
-        return Pool().get('ir.date').today()
+        return self.date
 
     def amount(self):
-        with Transaction().set_context(company=self.company.id):
-            return sum((t.amount for t in self._get_taxes().values()),
-                Decimal(0))
+        bases, plans = {}, {}
+        for taxes, price, quantity in self._lines:
+            taxes = tuple(taxes)
+            plan = facts.tax_plan(self.company.id, taxes, self.date)
+            if plan is None:
+                self._others.append((taxes, price, quantity))
+                continue
+            base = price * Decimal(str(quantity))
+            key = (taxes, base >= 0)
+            bases[key] = bases.get(key, Decimal(0)) + base
+            plans[key] = plan
+        total = Decimal(0)
+        if self._others:
+            with Transaction().set_context(company=self.company.id):
+                total += sum((t.amount for t in self._get_taxes().values()),
+                    Decimal(0))
+        for key, base in bases.items():
+            lines = {}
+            for tax, invoice, credit, base_factor, factor in plans[key]:
+                line = _TaxLine(base=self.currency.round(base * base_factor),
+                    amount=base * factor, tax=tax,
+                    account=invoice if base * base_factor >= 0 else credit)
+                if line._key in lines:
+                    lines[line._key] += line
+                else:
+                    lines[line._key] = line
+            self._round_taxes(lines)
+            total += sum((t.amount for t in lines.values()), Decimal(0))
+        return total
 
 
 def _taxes(tax_ids, rule):
@@ -268,23 +276,25 @@ def _taxes(tax_ids, rule):
     return tuple(sorted(ids))
 
 
-def _shipping(channel, request, lines, country, currency, rule):
+def _shipping(store, request, lines, country, currency, rule):
     "(shipping amount, its taxes)"
     amount = request['shipping']
     if request['carrier'] is not None:
         amount = _carrier_rate(
-            channel, request['carrier'], lines, country, currency)
+            store, request['carrier'], lines, country, currency)
     if amount is None:
         return None, ()
-    product = channel.shipping_product
-    if not product:
+    if not store.shipping_product:
         return currency.round(amount), ()
-    fact = pricing.product_facts(channel.company.id, [product])[product]
+    product = Pool().get('product.product')(store.shipping_product)
+    fact = facts.product_facts(store.company, [product])[product]
     return currency.round(amount), _taxes(fact.taxes, rule)
 
 
-def _carrier_rate(channel, carrier_id, lines, country, currency):
+def _carrier_rate(store, carrier_id, lines, country, currency):
     pool = Pool()
+    Channel = pool.get('ecom.channel')
+    Country = pool.get('country.country')
     Product = pool.get('product.product')
     Uom = pool.get('product.uom')
     ModelData = pool.get('ir.model.data')
@@ -300,10 +310,11 @@ def _carrier_rate(channel, carrier_id, lines, country, currency):
                 product.weight_uom, product.weight, kg, round=False)
     amount = sum((l.amount for l in lines), Decimal(0))
     Currency = pool.get('currency.currency')
-    for carrier, price, currency_id, _ in channel.shipping_rates(
-            weight, amount, country):
+    for carrier, price, currency_id, _ in Channel(store.id).shipping_rates(
+            weight, amount, Country(country)):
         if carrier.id == carrier_id:
-            return Currency.compute(Currency(currency_id), price, currency)
+            return Currency.compute(
+                Currency(currency_id), price, currency.record())
     raise IntakeError(422, [('shipping.carrier',
                 (f"carrier {carrier_id} does not serve this parcel "
                     "for the channel"))])

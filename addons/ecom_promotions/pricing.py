@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from trytond.cache import Cache
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -23,96 +22,6 @@ class Part:
     lines: list         # cart line indexes (-1: shipping)
     why: str
     shipping: bool = False
-
-
-def categories(product):
-    "The product's categories with their parents (as in the shop tree)"
-    found = set()
-    for category in product.categories_all:
-        while category and category.id not in found:
-            found.add(category.id)
-            category = category.parent
-    return frozenset(found)
-
-
-@dataclass(frozen=True)
-class Facts:
-    "What pricing a cart needs of a product, read once and cached"
-    product: int
-    categories: frozenset
-    taxes: tuple        # the product's customer taxes (before tax rules)
-    price: Decimal      # sale price, company currency, sale unit
-
-
-_facts_cache = Cache('ecom_promotions.product_facts', context=False)
-
-
-def product_facts(company_id, keys):
-    """{key: Facts} of the salable products of keys, SKUs or products
-    (cached until a product, template or category changes:
-    ``forget_products``)"""
-    Product = Pool().get('product.product')
-    facts, missing = {}, []
-    for key in keys:
-        cached = _facts_cache.get(
-            (company_id, key if isinstance(key, str) else key.id))
-        if cached is None:
-            missing.append(key)
-        else:
-            facts[key] = cached
-    if missing:
-        products = {k: k for k in missing if not isinstance(k, str)}
-        for product in Product.search([
-                    ('code', 'in', [k for k in missing
-                            if isinstance(k, str)]),
-                    ('salable', '=', True)], order=[('id', 'ASC')]):
-            products.setdefault(product.code, product)
-        with Transaction().set_context(company=company_id):
-            prices = Product.get_sale_price(
-                list({p.id: p for p in products.values()}.values()), 0)
-        for key, product in products.items():
-            facts[key] = _facts_cache.set((company_id,
-                    key if isinstance(key, str) else key.id), Facts(
-                    product.id, categories(product),
-                    tuple(sorted(t.id for t in product.customer_taxes_used)),
-                    prices[product.id] or Decimal(0)))
-    return facts
-
-
-def forget_products():
-    "Products, templates or the category tree changed"
-    _facts_cache.clear()
-
-
-_tax_cache = Cache('ecom_promotions.tax_facts', context=False)
-
-
-def tax_facts(company_id):
-    """(document rounding?, linear(tax id)) of the company: whether a tax's
-    amount is proportional to the base (percentages, no fixed amount);
-    cached until a tax or the tax rounding changes (``forget_taxes``)"""
-    pool = Pool()
-    facts = _tax_cache.get(company_id)
-    if facts is None:
-        Configuration = pool.get('account.configuration')
-        Tax = pool.get('account.tax')
-        document = Configuration(1).get_multivalue(
-            'tax_rounding', company=company_id) == 'document'
-
-        def linear(tax):
-            return tax.type in {'percentage', 'none'} and all(
-                linear(c) for c in tax.childs)
-        with Transaction().set_context(active_test=False):
-            taxes = Tax.search([('company', '=', company_id)])
-        facts = _tax_cache.set(company_id, (document, {
-                    t.id: linear(t) for t in taxes}))
-    document, linear = facts
-    return document, lambda tax_id: linear.get(tax_id, False)
-
-
-def forget_taxes():
-    "Taxes or the tax rounding changed"
-    _tax_cache.clear()
 
 
 def customer(company_id, party, exclude_sale=None):
@@ -241,8 +150,16 @@ def usage(rules, party):
     return Pool().get('sale.promotion').ecom_usage(rules, party_id)
 
 
-def evaluate(company_id, cart, party=None):
-    "(rules, outcome) of the company's promotions on cart"
+def evaluate(company_id, cart, party=None, planned=None):
+    """(rules, outcome) of the company's promotions on cart; planned:
+    {rule id: engine.Usage} taken but not saved yet (by an intake batch's
+    earlier orders), added to the uses read"""
     rules = rules_for(company_id)
     cart.usage = usage(rules, party)
+    for rule_id, use in cart.usage.items():
+        mine = (planned or {}).get(rule_id)
+        if mine:
+            use.uses += mine.uses
+            use.spent += mine.spent
+            use.customer_uses += mine.customer_uses
     return rules, engine.evaluate(rules, cart)

@@ -16,7 +16,7 @@ from trytond.pyson import Bool, Eval, If, In
 from trytond.tools import decistmt
 from trytond.transaction import Transaction
 
-from . import engine, pricing
+from . import engine
 
 KINDS = [
     ('price', "Campaign Price (formula)"),
@@ -339,63 +339,6 @@ class PromotionCountry(ModelSQL):
         required=True, ondelete='CASCADE')
     country = fields.Many2One('country.country', "Country",
         required=True, ondelete='CASCADE')
-
-
-class _Forgets:
-    "Drops what the cart API cached when records of the model change"
-    __slots__ = ()
-    _ecom_forget = staticmethod(pricing.forget_products)
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        cls._ecom_forget()
-
-
-class Category(_Forgets, metaclass=PoolMeta):
-    "The category tree decides what promotions match; taxes come from it"
-    __name__ = 'product.category'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        if mode != 'write' or 'parent' in (field_names or ()):
-            Pool().get('sale.promotion')._rules_cache.clear()
-
-
-class Template(_Forgets, metaclass=PoolMeta):
-    "Prices, taxes, categories and codes of the cart API come from it"
-    __name__ = 'product.template'
-
-    @classmethod
-    def ecom_written_in_sql(cls):
-        super().ecom_written_in_sql()
-        pricing.forget_products()
-
-
-class Product(_Forgets, metaclass=PoolMeta):
-    __name__ = 'product.product'
-
-
-class Tax(_Forgets, metaclass=PoolMeta):
-    "The cart API adds up the lines of proportional taxes"
-    __name__ = 'account.tax'
-    _ecom_forget = staticmethod(pricing.forget_taxes)
-
-
-class TaxRounding(_Forgets, metaclass=PoolMeta):
-    "The cart API rounds taxes as the company does"
-    __name__ = 'account.configuration.tax_rounding'
-    _ecom_forget = staticmethod(pricing.forget_taxes)
-
-
-class Coupon(_Forgets, metaclass=PoolMeta):
-    "A coupon added to a promotion changes its rule"
-    __name__ = 'sale.promotion.coupon'
-
-    @staticmethod
-    def _ecom_forget():
-        Pool().get('sale.promotion')._rules_cache.clear()
 
 
 class Usage(ModelSQL, ModelView):

@@ -14,7 +14,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from . import engine, pricing
+from . import engine, facts, pricing
 
 
 class Configuration(metaclass=PoolMeta):
@@ -59,7 +59,7 @@ class Sale(metaclass=PoolMeta):
             index = len(cart_lines)
             cart_lines.append(engine.Line(index, line.product.id,
                     Decimal(str(line.quantity)), line.unit_price,
-                    pricing.categories(line.product),
+                    facts.categories(line.product),
                     line.product.code or line.product.name))
             taxes[index] = line_taxes
         groups, first = pricing.customer(

@@ -42,23 +42,15 @@ class Sale(metaclass=PoolMeta):
             lines + extra, set(found.values()))
         planned = batch.setdefault('ecom_promotions', {})
         party_key = order.email.lower()
-        rules = pricing.rules_for(self.company.id)
-        usage = pricing.usage(rules, self.party)
-        for rule_id, use in usage.items():
-            mine = planned.get(rule_id)
-            if mine:
-                use.uses += mine.uses
-                use.spent += mine.spent
-                use.customer_uses += mine.customers.get(party_key, 0)
-        cart.usage = usage
-        outcome = engine.evaluate(rules, cart)
+        rules, outcome = pricing.evaluate(self.company.id, cart, self.party,
+            {i: p.of(party_key) for i, p in planned.items()})
         refused += pricing.coupon_refusals(
             order.coupons, found, rules, outcome)
         errors += [(f'coupons[{i}]', reason) for i, reason in sorted(refused)]
         if errors:
             raise IntakeError(422, errors)
         for discount in outcome.discounts:
-            if discount.rule.id in usage:
+            if discount.rule.id in cart.usage:
                 mine = planned.setdefault(discount.rule.id, _Planned())
                 mine.uses += 1
                 mine.spent += cart.from_cart(
@@ -75,3 +67,8 @@ class _Planned(engine.Usage):
     def __init__(self):
         super().__init__()
         self.customers = {}
+
+    def of(self, customer):
+        "The uses as one customer sees them"
+        return engine.Usage(self.uses, self.spent,
+            self.customers.get(customer, 0))

@@ -2,11 +2,13 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .test_facts import CartFactsMixin
 from .test_promotions import PromotionsSaleMixin
 
 
 class EcomPromotionsTestCase(
-        PromotionsSaleMixin, CompanyTestMixin, ModuleTestCase):
+        PromotionsSaleMixin, CartFactsMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce promotions module"
     module = 'ecom_promotions'
 

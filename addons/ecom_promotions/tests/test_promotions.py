@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
 from trytond.transaction import Transaction
 
-from .. import pricing
+from .. import facts, pricing
 
 
 def _products(*prices, category=None, account_category=None, prefix='P'):
@@ -116,24 +116,24 @@ class PromotionsSaleMixin:
                     {'name': "Goods", 'accounting': True}])
             product, = _products('80', category=shoes,
                 account_category=goods)
-            facts = pricing.product_facts(company.id, ['P0'])
-            self.assertEqual(facts['P0'].price, Decimal(80))
+            found = facts.product_facts(company.id, ['P0'])
+            self.assertEqual(found['P0'].price, Decimal(80))
             # as upstream: the shop and the accounting categories
-            self.assertEqual(facts['P0'].categories, {shoes.id, goods.id})
+            self.assertEqual(found['P0'].categories, {shoes.id, goods.id})
             Template.write([product.template], {'list_price': Decimal(70)})
             self.assertEqual(
-                pricing.product_facts(company.id, ['P0'])['P0'].price,
+                facts.product_facts(company.id, ['P0'])['P0'].price,
                 Decimal(70))
             footwear, = Category.create([{'name': "Footwear"}])
             Category.write([shoes], {'parent': footwear.id})
             self.assertEqual(
-                pricing.product_facts(company.id, ['P0'])['P0'].categories,
+                facts.product_facts(company.id, ['P0'])['P0'].categories,
                 {shoes.id, footwear.id, goods.id})
             # the catalog import writes in SQL and says so
-            pricing.product_facts(company.id, ['P0'])
+            facts.product_facts(company.id, ['P0'])
             Template.ecom_written_in_sql()
-            self.assertIsNone(pricing._facts_cache.get((company.id, 'P0')))
-            self.assertEqual(pricing.product_facts(company.id, ['NOPE']), {})
+            self.assertIsNone(facts._products.get((company.id, 'P0')))
+            self.assertEqual(facts.product_facts(company.id, ['NOPE']), {})
 
     @with_transaction()
     def test_coupon_codes(self):
