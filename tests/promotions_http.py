@@ -254,8 +254,9 @@ class PromotionsHTTPTests:
         order['totals'] = {'total': str(Decimal(priced['total']) + 1)}
         self.assert_refused(422, 'totals.total', self.post_promo, order)
 
-    def test_last_use_race(self):
-        "Two orders want the last use of a coupon: one gets it"
+    def two_orders_for_the_last_use(self):
+        """(ids of ONCE, two orders priced with it) once ONCE has one use
+        left; it has no limit again after the test (others use it too)"""
         sku = self.fx['any_sku']
         ids = self.rpc('model.sale.promotion.search',
             [('name', '=', 'ONCE')], 0, None, None, {})
@@ -270,6 +271,13 @@ class PromotionsHTTPTests:
         promotion, = self.read('sale.promotion', ids, ['ecom_uses'])
         self.rpc('model.sale.promotion.write', ids,
             {'ecom_max_uses': promotion['ecom_uses'] + 1}, {})
+        self.addCleanup(self.rpc, 'model.sale.promotion.write', ids,
+            {'ecom_max_uses': None}, {})
+        return ids, orders
+
+    def test_last_use_race(self):
+        "Two orders want the last use of a coupon: one gets it"
+        ids, orders = self.two_orders_for_the_last_use()
         before = self.count('sale.sale')
         with ThreadPoolExecutor(2) as executor:
             answers = list(executor.map(self.post_promo, orders))
@@ -284,23 +292,7 @@ class PromotionsHTTPTests:
 
     def test_batch_counts_its_own_uses(self):
         "A batch's earlier order took the last use: the next one is refused"
-        sku = self.fx['any_sku']
-        ids = self.rpc('model.sale.promotion.search',
-            [('name', '=', 'ONCE')], 0, None, None, {})
-        self.rpc('model.sale.promotion.write', ids, {'ecom_max_uses': None},
-            {})
-        orders = []
-        for _ in range(2):
-            cart = self.cart([(sku, 10)], ['ONCE'])
-            status, priced = self.post_cart(cart)
-            self.assertEqual(status, 200, priced)
-            orders.append(self.order_of(cart, priced))
-        promotion, = self.read('sale.promotion', ids, ['ecom_uses'])
-        self.rpc('model.sale.promotion.write', ids,
-            {'ecom_max_uses': promotion['ecom_uses'] + 1}, {})
-        # the other tests use ONCE too
-        self.addCleanup(self.rpc, 'model.sale.promotion.write', ids,
-            {'ecom_max_uses': None}, {})
+        ids, orders = self.two_orders_for_the_last_use()
         before = self.count('sale.sale')
         status, answer = self.post_generic({'orders': orders},
             key=self.fx['promo_key'], channel=self.fx['promo'], batch=True)
@@ -311,3 +303,6 @@ class PromotionsHTTPTests:
         self.assertEqual(second['errors'][0]['field'], 'coupons[0]')
         self.assertIn("used", second['errors'][0]['reason'])
         self.assertEqual(self.count('sale.sale'), before + 1)
+        promotion, = self.read('sale.promotion', ids, ['ecom_uses',
+                'ecom_max_uses'])
+        self.assertEqual(promotion['ecom_uses'], promotion['ecom_max_uses'])

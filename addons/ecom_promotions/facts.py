@@ -139,26 +139,24 @@ def money_of(currency):
         currency.rounding)
 
 
-def money(code):
-    "The active currency of an ISO code, None if there is none"
-    key = ('currency', code)
+def _by_code(model, code, value):
+    "value(the active record of model with that ISO code), None if none"
+    key = (model, code)
     cached = _records.get(key)
     if cached is None:
-        Currency = Pool().get('currency.currency')
-        found = Currency.search([('code', '=', code)], limit=1)
-        cached = _records.set(key, (money_of(found[0]) if found else None,))
+        found = Pool().get(model).search([('code', '=', code)], limit=1)
+        cached = _records.set(key, (value(found[0]) if found else None,))
     return cached[0]
+
+
+def money(code):
+    "The active currency of an ISO code, None if there is none"
+    return _by_code('currency.currency', code, money_of)
 
 
 def country(code):
     "The id of the active country of an ISO code, None if there is none"
-    key = ('country', code)
-    cached = _records.get(key)
-    if cached is None:
-        Country = Pool().get('country.country')
-        found = Country.search([('code', '=', code)], limit=1)
-        cached = _records.set(key, (found[0].id if found else None,))
-    return cached[0]
+    return _by_code('country.country', code, lambda c: c.id)
 
 
 @dataclass(frozen=True)
