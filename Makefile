@@ -76,13 +76,16 @@ browser:
 lint: $(VENV)/.installed
 	$(PY) -m ruff check $(wildcard addons demo tests bench)
 
+# JOBS / PG_JOBS: suites run in that many processes at a time.
+JOBS ?= 1
+PG_JOBS ?= 2
 test: install browser lint
-	$(PY) tests/run.py
+	$(PY) tests/run.py --jobs $(JOBS)
 
 # Same suites on PostgreSQL (a server on 127.0.0.1:5432; .ci/run starts one).
 PG_URI ?= postgresql://tryton:tryton@127.0.0.1:5432/
 test-postgresql: install browser
-	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) tests/run.py
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) tests/run.py --jobs $(PG_JOBS)
 
 # Benchmarks (figures, not tests), on PostgreSQL like production.
 bench-intake: install

@@ -1,19 +1,27 @@
 """Run every test suite of the project and print one closing line.
 
     python tests/run.py            # SQLite (TRYTOND_DATABASE__URI unset)
-    TRYTOND_DATABASE__URI=postgresql://... python tests/run.py
+    TRYTOND_DATABASE__URI=postgresql://... python tests/run.py --jobs 2
 
 Module suites (ModuleTestCase + the .rst scenarios through load_tests) and
-the cross-module tests of this folder. The Tryton database cache (DB_CACHE)
+the cross-module tests of this folder. ``--jobs N`` runs them in N processes
+at a time: a module's suites stay in one process (they share its cached
+database), each process has its own DB_NAME (``<DB_NAME>_<slot>``), the
+output of a process is printed when it ends, the totals at the end.
+
+The Tryton database cache (DB_CACHE)
 lives in ~/.cache/ecom-backoffice/dbcache/<backend>-<hash of the module
 code>: a changed module never reuses a stale cached database, and another
 checkout of the same code (CI's fresh clone) reuses a valid one.
 """
 import hashlib
 import os
+import re
+import subprocess
 import sys
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = [
@@ -23,6 +31,13 @@ MODULES = [
 CROSS_MODULE = [
     'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_demo_browser']
+# With --jobs, the longest groups start first (measured on PostgreSQL).
+LONGEST_FIRST = [
+    'ecom_customers', 'ecom_orders', 'tests.test_intake_http',
+    'ecom_reports', 'ecom_promotions', 'tests.test_demo_browser',
+    'ecom_returns', 'ecom_notifications', 'ecom_shipping', 'ecom_catalog']
+TOTALS = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$',
+    re.MULTILINE)
 
 
 def addons_digest():
@@ -55,11 +70,78 @@ def suite_names():
         if t.startswith('test_') and t.endswith('.py')] + CROSS_MODULE
 
 
+def groups(names):
+    "The suites by module (cross-module suites alone), longest first"
+    by_group = {}
+    for name in names:
+        parts = name.split('.')
+        key = parts[2] if name.startswith('trytond.modules.') else name
+        by_group.setdefault(key, []).append(name)
+    rank = {k: i for i, k in enumerate(LONGEST_FIRST)}
+    return [by_group[k] for k in sorted(by_group,
+            key=lambda k: rank.get(k, len(rank)))]
+
+
+def run_parallel(backend, names, jobs):
+    "Each group in a process of its own, jobs at a time"
+    slots = list(range(jobs))
+    base = os.environ['DB_NAME']
+    totals = [0, 0, 0]
+    outputs = []
+
+    def run(group):
+        slot = slots.pop()
+        try:
+            env = dict(os.environ)
+            if backend != 'sqlite':
+                env['DB_NAME'] = f'{base}_{slot}'
+            process = subprocess.run(
+                [sys.executable, os.path.abspath(__file__), *group],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                check=False)
+        finally:
+            slots.append(slot)
+        output = process.stdout.decode(errors='replace')
+        print(output, flush=True)
+        found = TOTALS.findall(output)
+        if found:
+            passed, failed, skipped = map(int, found[-1])
+        else:
+            passed, failed, skipped = 0, 1, 0
+            print(f"no totals from {group} (exit {process.returncode})",
+                flush=True)
+        if process.returncode and not failed:
+            failed = 1
+        totals[0] += passed
+        totals[1] += failed
+        totals[2] += skipped
+        outputs.append(output)
+
+    with ThreadPoolExecutor(jobs) as executor:
+        list(executor.map(run, groups(names)))
+    print(f"time per suite on {backend} ({jobs} processes):")
+    for output in outputs:
+        for line in output.splitlines():
+            if re.match(r'^ +\d+\.\d+s +\d+ tests  ', line):
+                print(line)
+    return totals
+
+
 def main(argv):
     backend = setup_environment()
+    jobs = 1
+    if argv[1:2] == ['--jobs']:
+        jobs, argv = int(argv[2]), argv[:1] + argv[3:]
+    names = argv[1:] or suite_names()
+    if jobs > 1:
+        passed, failed, skipped = run_parallel(backend, names, jobs)
+        print(f"{passed} passed, {failed} failed, {skipped} skipped")
+        if not passed + failed + skipped:
+            print("no test ran", file=sys.stderr)
+            return 1
+        return 1 if failed else 0
     loader = unittest.TestLoader()
-    suites = [(n, loader.loadTestsFromName(n))
-        for n in argv[1:] or suite_names()]
+    suites = [(n, loader.loadTestsFromName(n)) for n in names]
     count = sum(s.countTestCases() for _, s in suites)
     print(f"running {count} tests on {backend}", flush=True)
     runner = unittest.TextTestRunner(verbosity=2)
