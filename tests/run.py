@@ -43,6 +43,7 @@ LONGEST_FIRST = [
 ALONE = ['tests.test_demo_browser']
 TOTALS = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$',
     re.MULTILINE)
+TIMING = re.compile(r' +\d+\.\d+s +\d+ tests  ')
 
 
 def addons_digest():
@@ -92,7 +93,7 @@ def run_parallel(backend, names, jobs):
     slots = list(range(jobs))
     base = os.environ['DB_NAME']
     totals = [0, 0, 0]
-    outputs = []
+    timings = []
 
     def run(group):
         slot = slots.pop()
@@ -120,7 +121,8 @@ def run_parallel(backend, names, jobs):
         totals[0] += passed
         totals[1] += failed
         totals[2] += skipped
-        outputs.append(output)
+        timings.extend(line for line in output.splitlines()
+            if TIMING.match(line))
 
     together = groups(n for n in names if n not in ALONE)
     with ThreadPoolExecutor(jobs) as executor:
@@ -129,11 +131,17 @@ def run_parallel(backend, names, jobs):
         if name in names:
             run([name])
     print(f"time per suite on {backend} ({jobs} processes):")
-    for output in outputs:
-        for line in output.splitlines():
-            if re.match(r'^ +\d+\.\d+s +\d+ tests  ', line):
-                print(line)
+    print('\n'.join(timings))
     return totals
+
+
+def finish(passed, failed, skipped):
+    "Print the closing line; the exit code"
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    if not passed + failed + skipped:
+        print("no test ran", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
 
 
 def main(argv):
@@ -143,12 +151,7 @@ def main(argv):
         jobs, argv = int(argv[2]), argv[:1] + argv[3:]
     names = argv[1:] or suite_names()
     if jobs > 1:
-        passed, failed, skipped = run_parallel(backend, names, jobs)
-        print(f"{passed} passed, {failed} failed, {skipped} skipped")
-        if not passed + failed + skipped:
-            print("no test ran", file=sys.stderr)
-            return 1
-        return 1 if failed else 0
+        return finish(*run_parallel(backend, names, jobs))
     loader = unittest.TestLoader()
     suites = [(n, loader.loadTestsFromName(n)) for n in names]
     count = sum(s.countTestCases() for _, s in suites)
@@ -167,12 +170,7 @@ def main(argv):
     print(f"time per suite on {backend}:")
     for name, tests, seconds in timings:
         print(f"  {seconds:7.1f}s {tests:4d} tests  {name}")
-    print(f"{ran - failed - skipped} passed, {failed} failed, "
-        f"{skipped} skipped")
-    if not ran:
-        print("no test ran", file=sys.stderr)
-        return 1
-    return 1 if failed else 0
+    return finish(ran - failed - skipped, failed, skipped)
 
 
 if __name__ == '__main__':
