@@ -221,7 +221,7 @@ class _Taxes(TaxableMixin):
     def __init__(self, store, currency, date, lines):
         self.company = Pool().get('company.company')(store.company)
         self.currency, self.date, self._lines = currency, date, lines
-        self._others = []
+        self._others = []   # the lines without a plan: Tryton's path
 
     @property
     def taxable_lines(self):
@@ -234,7 +234,7 @@ class _Taxes(TaxableMixin):
         return self.date
 
     def amount(self):
-        bases, plans = {}, {}
+        bases, plans, self._others = {}, {}, []
         for taxes, price, quantity in self._lines:
             taxes = tuple(taxes)
             plan = facts.tax_plan(self.company.id, taxes, self.date)
@@ -253,9 +253,10 @@ class _Taxes(TaxableMixin):
         for key, base in bases.items():
             lines = {}
             for tax, invoice, credit, base_factor, factor in plans[key]:
-                line = _TaxLine(base=self.currency.round(base * base_factor),
+                tax_base = base * base_factor
+                line = _TaxLine(base=self.currency.round(tax_base),
                     amount=base * factor, tax=tax,
-                    account=invoice if base * base_factor >= 0 else credit)
+                    account=invoice if tax_base >= 0 else credit)
                 if line._key in lines:
                     lines[line._key] += line
                 else:

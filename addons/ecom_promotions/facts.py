@@ -44,9 +44,10 @@ def product_facts(company_id, keys):
     (cached until a product, template or category changes)"""
     Product = Pool().get('product.product')
     facts, missing = {}, []
+    def cache_key(key):
+        return company_id, key if isinstance(key, str) else key.id
     for key in keys:
-        cached = _products.get(
-            (company_id, key if isinstance(key, str) else key.id))
+        cached = _products.get(cache_key(key))
         if cached is None:
             missing.append(key)
         else:
@@ -62,8 +63,7 @@ def product_facts(company_id, keys):
             prices = Product.get_sale_price(
                 list({p.id: p for p in products.values()}.values()), 0)
         for key, product in products.items():
-            facts[key] = _products.set((company_id,
-                    key if isinstance(key, str) else key.id), Facts(
+            facts[key] = _products.set(cache_key(key), Facts(
                     product.id, categories(product),
                     tuple(sorted(t.id for t in product.customer_taxes_used)),
                     prices[product.id] or Decimal(0)))
