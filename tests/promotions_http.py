@@ -275,6 +275,16 @@ class PromotionsHTTPTests:
             {'ecom_max_uses': None}, {})
         return ids, orders
 
+    def assert_last_use_taken(self, ids, before, refused):
+        """One order (sales were before) took ONCE's last use; the refused
+        answer names the coupon"""
+        self.assertEqual(refused['errors'][0]['field'], 'coupons[0]')
+        self.assertIn("used", refused['errors'][0]['reason'])
+        self.assertEqual(self.count('sale.sale'), before + 1)
+        promotion, = self.read('sale.promotion', ids, ['ecom_uses',
+                'ecom_max_uses'])
+        self.assertEqual(promotion['ecom_uses'], promotion['ecom_max_uses'])
+
     def test_last_use_race(self):
         "Two orders want the last use of a coupon: one gets it"
         ids, orders = self.two_orders_for_the_last_use()
@@ -283,12 +293,7 @@ class PromotionsHTTPTests:
             answers = list(executor.map(self.post_promo, orders))
         self.assertEqual(sorted(s for s, _ in answers), [201, 422], answers)
         refused, = [a for s, a in answers if s == 422]
-        self.assertEqual(refused['errors'][0]['field'], 'coupons[0]')
-        self.assertIn("used", refused['errors'][0]['reason'])
-        self.assertEqual(self.count('sale.sale'), before + 1)
-        promotion, = self.read('sale.promotion', ids, ['ecom_uses',
-                'ecom_max_uses'])
-        self.assertEqual(promotion['ecom_uses'], promotion['ecom_max_uses'])
+        self.assert_last_use_taken(ids, before, refused)
 
     def test_batch_counts_its_own_uses(self):
         "A batch's earlier order took the last use: the next one is refused"
@@ -300,9 +305,4 @@ class PromotionsHTTPTests:
         first, second = answer['results']
         self.assertEqual(first['http_status'], 201, first)
         self.assertEqual(second['http_status'], 422, second)
-        self.assertEqual(second['errors'][0]['field'], 'coupons[0]')
-        self.assertIn("used", second['errors'][0]['reason'])
-        self.assertEqual(self.count('sale.sale'), before + 1)
-        promotion, = self.read('sale.promotion', ids, ['ecom_uses',
-                'ecom_max_uses'])
-        self.assertEqual(promotion['ecom_uses'], promotion['ecom_max_uses'])
+        self.assert_last_use_taken(ids, before, second)
