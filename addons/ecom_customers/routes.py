@@ -12,9 +12,8 @@ GET /<db>/ecom/v1/newsletter/confirm?token=...
 import html
 import re
 
-from trytond.modules.ecom_orders.api import channel_endpoint, write
+from trytond.modules.ecom_orders.api import channel_endpoint, response, write
 from trytond.modules.ecom_orders.intake_format import IntakeError
-from trytond.modules.ecom_orders.routes import _response
 from trytond.protocols.wrappers import Response, with_pool
 from trytond.transaction import Transaction
 from trytond.wsgi import app
@@ -76,7 +75,7 @@ def sign_up(pool, channel_id, company_id, data):
     def run():
         _list(pool, company_id, key).ecom_sign_up(email, source)
     write(pool, company_id, run)
-    return _response(202, {'status': 'confirmation_sent'})
+    return response(202, {'status': 'confirmation_sent'})
 
 
 PAGE = ('<!DOCTYPE html><html><head><meta charset="utf-8">'

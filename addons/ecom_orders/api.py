@@ -1,22 +1,35 @@
-"""What the small JSON endpoints (payments, returns) share: the channel's
-API key, JSON errors naming each field, and one writing transaction retried
-on conflicts, answered only once committed."""
+"""The public HTTP layer of the e-commerce routes.
+
+Every route of every module uses these: ``response`` (JSON), ``Refused`` and
+``authenticate`` (the channel's API key or webhook signature), ``Checker``
+and ``IntakeError`` (every bad field named), ``channel_endpoint`` and
+``json_errors`` (a POST route answered in JSON whatever happens) and
+``write`` (one writing transaction retried on conflicts, answered only once
+committed)."""
 import functools
+import json
 import logging
 import random
 import time
 
-from trytond.protocols.wrappers import set_max_request_size, with_pool
+from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
 from trytond.transaction import Transaction, TransactionError
 from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .intake_format import IntakeError, decode
-from .routes import _authenticate, _Refused, _response
+from .intake_format import Checker, IntakeError, decode, timestamp
 from .stock import is_retryable
 
+__all__ = [
+    'Checker', 'IntakeError', 'Refused', 'authenticate', 'channel_endpoint',
+    'decode', 'json_errors', 'response', 'timestamp', 'write']
 logger = logging.getLogger(__name__)
+SIGNATURE_HEADERS = {
+    'generic': 'X-Ecom-Signature',
+    'woocommerce': 'X-WC-Webhook-Signature',
+    'shopify': 'X-Shopify-Hmac-Sha256',
+    }
 RETRY_SECONDS = 30
 MAX_BODY = 64 << 10
 
@@ -43,7 +56,7 @@ def channel_endpoint(path, what):
                         'too_large') from None
                 with Transaction().start(
                         pool.database_name, 0, readonly=True):
-                    channel = _authenticate(
+                    channel = authenticate(
                         pool, channel_id, 'generic', request, body)
                     company_id = channel.company.id
                 return handler(pool, channel_id, company_id, decode(body))
@@ -58,14 +71,14 @@ def json_errors(what, channel_id, answer):
     try:
         return answer()
     except IntakeError as error:
-        return _response(error.status, dict(
+        return response(error.status, dict(
                 error.as_json(), status='rejected'))
-    except _Refused as refused:
-        return _response(refused.error.status, dict(
+    except Refused as refused:
+        return response(refused.error.status, dict(
                 refused.error.as_json(), status='rejected'))
     except Exception:
         logger.exception("%s of channel %s failed", what, channel_id)
-        return _response(500, {'status': 'error',
+        return response(500, {'status': 'error',
                 'code': 'server_error', 'errors': [{'field': what,
                         'reason': "internal error; nothing was "
                         "recorded, retry later"}]})
@@ -102,3 +115,65 @@ def write(pool, company_id, func, *args):
         while transaction.tasks:
             run_task(pool, transaction.tasks.pop())
         return result
+
+
+def response(status, data):
+    return Response(
+        json.dumps(data, default=str), status=status,
+        content_type='application/json')
+
+
+class Refused(Exception):
+    "The whole request is refused before any order is read"
+
+    def __init__(self, error, channel=None, payload=None):
+        self.error, self.channel, self.payload = error, channel, payload
+
+
+def authenticate(pool, channel_id, kind, request, body, signed=True):
+    Channel = pool.get('ecom.channel')
+    with Transaction().set_context(active_test=False):
+        channels = Channel.search([('id', '=', channel_id)])
+    if not channels:
+        raise Refused(IntakeError(404, [('channel',
+                        f"no sales channel {channel_id}")], 'unknown_channel'))
+    channel, = channels
+    header = SIGNATURE_HEADERS[kind]
+    signature = request.headers.get(header)
+    if kind == 'generic':
+        scheme, _, key = request.headers.get('Authorization', '').partition(
+            ' ')
+        if scheme.lower() != 'bearer' or not key.strip():
+            raise Refused(IntakeError(401, [('Authorization',
+                            "missing 'Bearer <API key>' header")],
+                    'unauthorized'), channel)
+        owner = Channel.authenticate(key.strip())
+        if owner is None:
+            raise Refused(IntakeError(401, [('Authorization',
+                            "unknown or revoked API key")], 'unauthorized'),
+                channel)
+        if owner != channel:
+            raise Refused(IntakeError(403, [('channel',
+                            (f"the API key belongs to another channel, not "
+                            f"to channel {channel_id}"))], 'forbidden'),
+                channel)
+        if signed and channel.hmac_secret and not channel.check_signature(
+                body, signature):
+            raise Refused(IntakeError(401, [(header,
+                            "missing or wrong signature of the body")],
+                    'bad_signature'), channel)
+    else:
+        if channel.kind != kind:
+            raise Refused(IntakeError(404, [('channel',
+                            (f"channel {channel_id} is not a {kind} "
+                            "channel"))], 'wrong_channel'), channel)
+        if not channel.check_signature(body, signature):
+            raise Refused(IntakeError(401, [(header,
+                            "missing or wrong signature of the body"
+                            if channel.hmac_secret else
+                            "the channel has no webhook secret")],
+                    'bad_signature'), channel)
+    if not channel.active:
+        raise Refused(IntakeError(403, [('channel', "is inactive")],
+                'forbidden'), channel)
+    return channel

@@ -14,9 +14,8 @@ from trytond.protocols.wrappers import Response, with_pool
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from .api import json_errors
+from .api import authenticate, json_errors
 from .intake_format import IntakeError
-from .routes import _authenticate
 
 
 def _int(request, name, default, lowest, highest):
@@ -50,7 +49,7 @@ def _price_list(request, shop):
 def _feed(request, pool, channel_id, build):
     def answer():
         with Transaction().start(pool.database_name, 0, readonly=True):
-            channel = _authenticate(
+            channel = authenticate(
                 pool, channel_id, 'generic', request, b'', signed=False)
             company = channel.company
             if not channel.shop:

@@ -96,7 +96,7 @@ def decode(body):
         raise IntakeError(400, [('body', f"malformed JSON: {e}")], 'malformed')
 
 
-class _Checker:
+class Checker:
     "Collects (field, reason) pairs while reading a dict"
 
     def __init__(self):
@@ -198,7 +198,7 @@ def _address(chk, data, path):
     return Address(**values)
 
 
-def _timestamp(chk, data, key):
+def timestamp(chk, data, key):
     "An ISO 8601 time with its offset, as naive UTC; not in the future"
     value = data.get(key)
     if value in (None, ''):
@@ -221,14 +221,14 @@ def _timestamp(chk, data, key):
 
 def parse_order(data):
     "Validate one generic order; raise IntakeError with every problem"
-    chk = _Checker()
+    chk = Checker()
     if chk.obj(data, 'order') is None:
         raise IntakeError(422, chk.errors)
     external_id = chk.text(data, 'external_id', '', max_length=100)
     currency = chk.text(data, 'currency', '', max_length=10)
     if currency and len(currency) != 3:
         chk.error('currency', "must be an ISO 4217 code")
-    created_at = _timestamp(chk, data, 'created_at')
+    created_at = timestamp(chk, data, 'created_at')
     customer = chk.obj(data.get('customer'), 'customer') or {}
     email = chk.text(customer, 'email', 'customer.', max_length=254)
     if email and ('@' not in email or email.startswith('@')):

@@ -15,9 +15,7 @@ pending or failed: nothing is written), 4xx with every error named.
 """
 import datetime
 
-from .api import channel_endpoint, write
-from .intake_format import IntakeError, _Checker, _timestamp
-from .routes import _response
+from .api import Checker, IntakeError, channel_endpoint, response, timestamp, write
 
 KINDS = ('capture', 'refund')
 STATUSES = ('succeeded', 'pending', 'failed')
@@ -25,7 +23,7 @@ STATUSES = ('succeeded', 'pending', 'failed')
 
 def parse_payment(data):
     "Validate one reported transaction; raise IntakeError naming each field"
-    chk = _Checker()
+    chk = Checker()
     if chk.obj(data, 'payment') is None:
         raise IntakeError(422, chk.errors)
     values = {
@@ -44,7 +42,7 @@ def parse_payment(data):
     currency = chk.text(data, 'currency', '', max_length=10)
     if currency and len(currency) != 3:
         chk.error('currency', "must be an ISO 4217 code")
-    date = _timestamp(chk, data, 'date')
+    date = timestamp(chk, data, 'date')
     if chk.errors:
         raise IntakeError(422, chk.errors)
     values.update(kind=kind, currency=currency.upper(), date=date)
@@ -55,7 +53,7 @@ def parse_payment(data):
 def payments(pool, channel_id, company_id, data):
     status, values = parse_payment(data)
     if status != 'succeeded':
-        return _response(200, {'status': 'ignored', 'reason': (
+        return response(200, {'status': 'ignored', 'reason': (
                     f"a {status} transaction moves no money; report it "
                     "again when it succeeds")})
     return write(pool, company_id, _record, pool, channel_id, values)
@@ -77,7 +75,7 @@ def _record(pool, channel_id, values):
         gateway_code=values['gateway'],
         date=values['date'] or datetime.datetime.now())
     transaction, duplicate = Transaction_.record(channel, record)
-    return _response(200 if duplicate else 201, {
+    return response(200 if duplicate else 201, {
             'status': 'duplicate' if duplicate else 'recorded',
             'transaction': transaction.id,
             'state': transaction.state,

@@ -19,6 +19,7 @@ from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .api import Refused, authenticate, response
 from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import Result, new_items
@@ -30,22 +31,11 @@ MAX_BODY = 1 << 20
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 500
 RETRY_SECONDS = 60
-SIGNATURE_HEADERS = {
-    'generic': 'X-Ecom-Signature',
-    'woocommerce': 'X-WC-Webhook-Signature',
-    'shopify': 'X-Shopify-Hmac-Sha256',
-    }
 TOPICS = {
     'woocommerce': ('X-WC-Webhook-Topic', 'order.created'),
     'shopify': ('X-Shopify-Topic', 'orders/create'),
     }
 OPENAPI = os.path.join(os.path.dirname(__file__), 'openapi.json')
-
-
-def _response(status, data):
-    return Response(
-        json.dumps(data, default=str), status=status,
-        content_type='application/json')
 
 
 @app.route('/ecom/v1/openapi.json', methods={'GET'})
@@ -77,20 +67,13 @@ for _path, _kind, _batch, _size in RECEIVERS:
         methods={'POST'})(_receiver(_kind, _batch, _size))
 
 
-class _Refused(Exception):
-    "The whole request is refused before any order is read"
-
-    def __init__(self, error, channel=None, payload=None):
-        self.error, self.channel, self.payload = error, channel, payload
-
-
 def receive(request, pool, channel_id, kind, batch=False):
     "Answer JSON whatever happens: storefronts do not read HTML errors"
     try:
         return _receive(request, pool, channel_id, kind, batch)
     except Exception:
         logger.exception("intake of channel %s failed", channel_id)
-        return _response(500, {'status': 'error', 'code': 'server_error',
+        return response(500, {'status': 'error', 'code': 'server_error',
                 'errors': [{'field': 'order', 'reason': "internal error; "
                         "the order was not recorded, retry later"}]})
 
@@ -104,19 +87,19 @@ def _receive(request, pool, channel_id, kind, batch):
         body = None
     try:
         if body is None:
-            raise _Refused(IntakeError(413, [('body', ("is larger than "
+            raise Refused(IntakeError(413, [('body', ("is larger than "
                             f"{request.max_content_length} bytes"))],
                     'too_large'), payload='[body not read: too large]')
         if kind in TOPICS:
             header, topic = TOPICS[kind]
             if body.startswith(b'webhook_id='):
-                return _response(200, {'status': 'ping'})
+                return response(200, {'status': 'ping'})
             if request.headers.get(header, topic) != topic:
-                return _response(200, {'status': 'ignored',
+                return response(200, {'status': 'ignored',
                         'reason': f"{header} is not {topic!r}"})
         text = body.decode('utf-8', 'replace')
         with Transaction().start(db, 0, readonly=True):
-            channel = _authenticate(pool, channel_id, kind, request, body)
+            channel = authenticate(pool, channel_id, kind, request, body)
             ctx = {'company': channel.company.id, 'language': 'en'}
             data = decode(body)
             orders = _orders(data, batch)
@@ -135,75 +118,26 @@ def _receive(request, pool, channel_id, kind, batch):
                 StockLock = pool.get('ecom.stock.lock')
                 missing = (StockLock.missing(intake.warehouse_id, goods)
                     if goods else None)
-    except _Refused as refused:
+    except Refused as refused:
         result = Result(external_id=None, payload=refused.payload or (
                 body or b'').decode('utf-8', 'replace'))
         result.reject(refused.error)
         _log(pool, refused.channel, kind, [result], request, start)
-        return _response(result.http_status, result.as_json())
+        return response(result.http_status, result.as_json())
     except IntakeError as error:
         result = Result(external_id=None, payload=text).reject(error)
         _log(pool, channel_id, kind, [result], request, start)
-        return _response(result.http_status, result.as_json())
+        return response(result.http_status, result.as_json())
 
     if missing:
         _ensure_locks(pool, ctx, intake.warehouse_id, missing)
     _run(pool, ctx, intake, items, goods, kind, request, start)
     if batch:
-        return _response(200, {'results': [
+        return response(200, {'results': [
                     dict(i.result.as_json(), http_status=i.result.http_status)
                     for i in items]})
     result = items[0].result
-    return _response(result.http_status, result.as_json())
-
-
-def _authenticate(pool, channel_id, kind, request, body, signed=True):
-    Channel = pool.get('ecom.channel')
-    with Transaction().set_context(active_test=False):
-        channels = Channel.search([('id', '=', channel_id)])
-    if not channels:
-        raise _Refused(IntakeError(404, [('channel',
-                        f"no sales channel {channel_id}")], 'unknown_channel'))
-    channel, = channels
-    header = SIGNATURE_HEADERS[kind]
-    signature = request.headers.get(header)
-    if kind == 'generic':
-        scheme, _, key = request.headers.get('Authorization', '').partition(
-            ' ')
-        if scheme.lower() != 'bearer' or not key.strip():
-            raise _Refused(IntakeError(401, [('Authorization',
-                            "missing 'Bearer <API key>' header")],
-                    'unauthorized'), channel)
-        owner = Channel.authenticate(key.strip())
-        if owner is None:
-            raise _Refused(IntakeError(401, [('Authorization',
-                            "unknown or revoked API key")], 'unauthorized'),
-                channel)
-        if owner != channel:
-            raise _Refused(IntakeError(403, [('channel',
-                            (f"the API key belongs to another channel, not "
-                            f"to channel {channel_id}"))], 'forbidden'),
-                channel)
-        if signed and channel.hmac_secret and not channel.check_signature(
-                body, signature):
-            raise _Refused(IntakeError(401, [(header,
-                            "missing or wrong signature of the body")],
-                    'bad_signature'), channel)
-    else:
-        if channel.kind != kind:
-            raise _Refused(IntakeError(404, [('channel',
-                            (f"channel {channel_id} is not a {kind} "
-                            "channel"))], 'wrong_channel'), channel)
-        if not channel.check_signature(body, signature):
-            raise _Refused(IntakeError(401, [(header,
-                            "missing or wrong signature of the body"
-                            if channel.hmac_secret else
-                            "the channel has no webhook secret")],
-                    'bad_signature'), channel)
-    if not channel.active:
-        raise _Refused(IntakeError(403, [('channel', "is inactive")],
-                'forbidden'), channel)
-    return channel
+    return response(result.http_status, result.as_json())
 
 
 def _orders(data, batch):

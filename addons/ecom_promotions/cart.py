@@ -23,9 +23,12 @@ import datetime
 from decimal import Decimal
 
 from trytond.modules.account.tax import TaxableMixin, _TaxLine
-from trytond.modules.ecom_orders.api import channel_endpoint
-from trytond.modules.ecom_orders.intake_format import IntakeError, _Checker
-from trytond.modules.ecom_orders.routes import _response
+from trytond.modules.ecom_orders.api import (
+    Checker,
+    IntakeError,
+    channel_endpoint,
+    response,
+)
 from trytond.modules.product import round_price
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -37,7 +40,7 @@ MAX_LINES = 500
 
 def parse_cart(data):
     "The request as a dict, or IntakeError naming every bad field"
-    chk = _Checker()
+    chk = Checker()
     if chk.obj(data, 'cart') is None:
         raise IntakeError(422, chk.errors)
     customer = chk.obj(data.get('customer'), 'customer', required=False) or {}
@@ -76,7 +79,7 @@ def cart_endpoint(pool, channel_id, company_id, data):
     request = parse_cart(data)
     with Transaction().start(pool.database_name, 0, readonly=True,
             context={'company': company_id, 'language': 'en'}):
-        return _response(200, price_cart(channel_id, request))
+        return response(200, price_cart(channel_id, request))
 
 
 def price_cart(channel_id, request):

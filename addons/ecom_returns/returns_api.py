@@ -11,9 +11,13 @@ named (unknown order, SKU not on the order, reason, quantity above what
 is left to return), nothing written. Same API key as orders.
 """
 from trytond.exceptions import UserError
-from trytond.modules.ecom_orders.api import channel_endpoint, write
-from trytond.modules.ecom_orders.intake_format import IntakeError, _Checker
-from trytond.modules.ecom_orders.routes import _response
+from trytond.modules.ecom_orders.api import (
+    Checker,
+    IntakeError,
+    channel_endpoint,
+    response,
+    write,
+)
 from trytond.modules.ecom_orders.sale import RETURN_REASONS
 
 from .returns import _return_type
@@ -23,7 +27,7 @@ MAX_LINES = 100
 
 
 def parse_return(data):
-    chk = _Checker()
+    chk = Checker()
     if chk.obj(data, 'return') is None:
         raise IntakeError(422, chk.errors)
     values = {
@@ -120,7 +124,7 @@ def _open(pool, channel_id, values):
 
 
 def _answer(status, result, complaint):
-    return _response(status, {
+    return response(status, {
             'status': result, 'return': complaint.id,
             'number': complaint.number, 'state': complaint.state,
             })

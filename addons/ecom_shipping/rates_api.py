@@ -13,9 +13,12 @@ carriers serving it, cheapest first, free above the channel's threshold;
 """
 from decimal import Decimal
 
-from trytond.modules.ecom_orders.api import channel_endpoint
-from trytond.modules.ecom_orders.intake_format import IntakeError, _Checker
-from trytond.modules.ecom_orders.routes import _response
+from trytond.modules.ecom_orders.api import (
+    Checker,
+    IntakeError,
+    channel_endpoint,
+    response,
+)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -23,7 +26,7 @@ MAX_LINES = 500
 
 
 def parse_rates_request(data):
-    chk = _Checker()
+    chk = Checker()
     if chk.obj(data, 'request') is None:
         raise IntakeError(422, chk.errors)
     destination = chk.obj(data.get('destination'), 'destination') or {}
@@ -85,7 +88,7 @@ def _rates(pool, channel_id, country_code, lines):
     amount = currency.round(amount)
     rates = channel.shipping_rates(weight, amount, countries[0])
     Currency = pool.get('currency.currency')
-    return _response(200, {
+    return response(200, {
             'currency': currency.code,
             'weight': round(weight, 3),
             'goods_amount': str(amount),
