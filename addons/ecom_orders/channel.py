@@ -47,6 +47,10 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
         help="The service level: days from the order to the shipment. "
         "An order shipped later counts as late in the reports.")
     sales = fields.One2Many('sale.sale', 'ecom_channel', "Orders", readonly=True)
+    listings = fields.One2Many(
+        'ecom.channel.listing', 'channel', "Storefront Listings",
+        help="Which of our products each storefront product or variant is; "
+        "order lines are matched by these first, by SKU second.")
 
     @classmethod
     def __setup__(cls):

@@ -26,37 +26,52 @@ from .stock import available_to_sell
 class Intake:
     "The intake of a batch of orders for one channel"
 
-    def __init__(self, channel):
+    def __init__(self, channel, backorders=False):
         self.channel_id = channel.id
         self.company_id = channel.company.id
         self.warehouse_id = channel.warehouse.id if channel.warehouse else None
+        # A storefront that took the order already: never refused for stock
+        self.backorders = backorders
 
     # Step 1 -----------------------------------------------------------
     def prepare(self, items):
-        "Resolve SKUs (read-only); return the goods' product ids to lock"
-        Product = Pool().get('product.product')
+        """Resolve each line's product (read-only): the channel's listing of
+        the storefront's product/variant first, the SKU second; return the
+        goods' product ids to lock"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        Listing = pool.get('ecom.channel.listing')
         items = self.pending(items)
-        skus = {l.sku for i in items for l in i.order.lines}
+        lines = [l for i in items for l in i.order.lines]
+        listed = Listing.products(
+            self.channel_id, {l.product_ref for l in lines if l.product_ref})
         products = {}
-        for product in Product.search([('code', 'in', sorted(skus))]):
+        skus = sorted({l.sku for l in lines if l.sku})
+        for product in Product.search([('code', 'in', skus)]):
             products.setdefault(product.code, product)
         goods = set()
         for item in items:
             errors = []
             for i, line in enumerate(item.order.lines):
-                product = products.get(line.sku)
-                if not product:
+                product = (listed.get((line.product_ref, line.variant_ref))
+                    or listed.get((line.product_ref, '')))
+                name = repr(line.sku)
+                if product is None and line.sku:
+                    product = products.get(line.sku)
+                if product is None:
+                    errors.append(_unmapped(i, line))
+                    continue
+                if not line.sku:
+                    name = repr(product.rec_name)
+                if not product.salable:
                     errors.append((f'lines[{i}].sku',
-                            f"unknown SKU {line.sku!r}"))
-                elif not product.salable:
-                    errors.append((f'lines[{i}].sku',
-                            f"product {line.sku!r} is not salable"))
+                            f"product {name} is not salable"))
                 else:
-                    item.products[line.sku] = product.id
+                    item.products[i] = product.id
                     if product.type == 'goods':
                         goods.add(product.id)
             if errors:
-                item.result.reject(IntakeError(422, errors))
+                item.result.reject(IntakeError(422, errors, 'unknown_product'))
         if not self.warehouse_id and goods:
             for item in self.pending(items):
                 item.result.reject(IntakeError(422, [('channel',
@@ -271,8 +286,8 @@ class Intake:
         sale.shipment_address = self._address(
             party, order, order.shipping, 'shipping_address')
         lines = []
-        for order_line in order.lines:
-            product = self.products[item.products[order_line.sku]]
+        for index, order_line in enumerate(order.lines):
+            product = self.products[item.products[index]]
             lines.append(self._line(
                     sale, product, Decimal(order_line.quantity),
                     net_unit_price(order_line)))
@@ -335,15 +350,15 @@ class Intake:
                 line.unit, line.quantity, product.default_uom, round=False)
         short = []
         for i, order_line in enumerate(item.order.lines):
-            product = self.products[item.products[order_line.sku]]
+            product = self.products[item.products[i]]
             if product in wanted and wanted[product] > available[product.id]:
                 short.append((f'lines[{i}].quantity',
-                        (f"SKU {order_line.sku!r}: {wanted[product]:g} "
+                        (f"{_named(order_line, product)}: {wanted[product]:g} "
                         f"ordered, {max(available[product.id], 0):g} "
                         f"available to sell in "
                         f"{self.channel.warehouse.rec_name}")))
                 del wanted[product]
-        if short and not self.channel.allow_backorders:
+        if short and not (self.backorders or self.channel.allow_backorders):
             raise IntakeError(409, short, 'out_of_stock')
         if short:
             # On hold: not confirmed, so it reserves nothing.
@@ -365,6 +380,22 @@ class Intake:
             if a.id is None or a.id < 0]
         if addresses:
             Address.save(list({id(a): a for a in addresses}.values()))
+
+
+def _unmapped(i, line):
+    "The error of a line whose product is not found"
+    if line.product_ref:
+        variant = f" variant {line.variant_ref}" if line.variant_ref else ''
+        what = (f"storefront product {line.product_ref}{variant} is not "
+            "mapped to a product (Sales Channel > Listings)")
+        if line.sku:
+            return (f'lines[{i}].sku', f"unknown SKU {line.sku!r} and {what}")
+        return (f'lines[{i}].product_id', f"has no SKU and {what}")
+    return (f'lines[{i}].sku', f"unknown SKU {line.sku!r}")
+
+
+def _named(line, product):
+    return f"SKU {line.sku!r}" if line.sku else repr(product.rec_name)
 
 
 def _chunks(records):

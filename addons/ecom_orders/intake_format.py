@@ -57,11 +57,14 @@ class Address:
 
 @dataclass
 class Line:
-    sku: str
+    sku: str | None
     quantity: Decimal
     unit_price: Decimal
     discount: Decimal = Decimal(0)
     name: str | None = None
+    # the storefront's own ids, resolved through the channel's listings
+    product_ref: str | None = None
+    variant_ref: str = ''
 
 
 @dataclass
@@ -241,17 +244,25 @@ def parse_order(data):
 
     lines = []
     for path, raw in chk.objects(data, 'lines', MAX_LINES):
-        sku = chk.text(raw, 'sku', path, max_length=100)
+        product_ref = chk.text(raw, 'product_id', path, required=False,
+            max_length=100)
+        variant_ref = chk.text(raw, 'variant_id', path, required=False,
+            max_length=100)
+        if variant_ref in {'0', None}:
+            variant_ref = ''
+        sku = chk.text(raw, 'sku', path, max_length=100,
+            required=not product_ref)
         quantity = chk.amount(raw, 'quantity', path, positive=True)
         unit_price = chk.amount(raw, 'unit_price', path)
         discount = chk.amount(raw, 'discount', path, required=False)
-        if None not in (sku, quantity, unit_price):
+        if (sku or product_ref) and None not in (quantity, unit_price):
             discount = discount or Decimal(0)
             if discount > quantity * unit_price:
                 chk.error(f'{path}discount',
                     "is larger than the line amount")
             lines.append(Line(sku, quantity, unit_price, discount,
-                    chk.text(raw, 'name', path, required=False)))
+                    chk.text(raw, 'name', path, required=False),
+                    product_ref, variant_ref))
 
     shipping_method, shipping_amount = None, Decimal(0)
     delivery = 'carrier'

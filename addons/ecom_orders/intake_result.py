@@ -42,6 +42,7 @@ class Item:
     result: Result
     products: dict = field(default_factory=dict)
     first: object = None  # the earlier item of the batch with the same id
+    tag: object = None  # what the caller records the result on
 
 
 def new_items(orders_or_errors, payloads):

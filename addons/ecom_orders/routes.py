@@ -2,28 +2,35 @@
 
 POST /<db>/ecom/v1/channels/<id>/orders        generic JSON, Bearer API key
 POST /<db>/ecom/v1/channels/<id>/orders/batch  {"orders": [...]}, same key
-POST /<db>/ecom/v1/channels/<id>/woocommerce   order.created webhook
-POST /<db>/ecom/v1/channels/<id>/shopify       orders/create webhook
+POST /<db>/ecom/v1/channels/<id>/woocommerce   order.created/updated webhooks
+POST /<db>/ecom/v1/channels/<id>/shopify       orders/create, updated, paid,
+                                               cancelled webhooks
+
+The generic API answers once the order is a sale or refused (a checkout
+that asks first). A webhook is a storefront reporting an order it took: it
+is stored and answered 202 at once (200 for a redelivery), then processed
+(event_process.py); only a bad signature, malformed JSON or a wrong channel
+is refused.
 GET  /ecom/v1/openapi.json                     the OpenAPI 3 description
 """
 import json
 import logging
 import os
-import random
 import time
 
-from trytond.exceptions import UserError
+from trytond import config
 from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
 from trytond.transaction import Transaction
-from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .api import Refused, authenticate, response
+from .api import Refused, authenticate, response, write
+from .event_process import drain, facts
 from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import Result, new_items
-from .stock import is_retryable
+from .intake_run import Delivery, ensure_locks, log, run
+from .lifecycle import TOPICS
 from .webhooks import to_order
 
 logger = logging.getLogger(__name__)
@@ -31,10 +38,6 @@ MAX_BODY = 1 << 20
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 500
 RETRY_SECONDS = 60
-TOPICS = {
-    'woocommerce': ('X-WC-Webhook-Topic', 'order.created'),
-    'shopify': ('X-Shopify-Topic', 'orders/create'),
-    }
 OPENAPI = os.path.join(os.path.dirname(__file__), 'openapi.json')
 
 
@@ -90,14 +93,11 @@ def _receive(request, pool, channel_id, kind, batch):
             raise Refused(IntakeError(413, [('body', ("is larger than "
                             f"{request.max_content_length} bytes"))],
                     'too_large'), payload='[body not read: too large]')
+        text = body.decode('utf-8', 'replace')
         if kind in TOPICS:
-            header, topic = TOPICS[kind]
             if body.startswith(b'webhook_id='):
                 return response(200, {'status': 'ping'})
-            if request.headers.get(header, topic) != topic:
-                return response(200, {'status': 'ignored',
-                        'reason': f"{header} is not {topic!r}"})
-        text = body.decode('utf-8', 'replace')
+            return _webhook(request, pool, channel_id, kind, body, start)
         with Transaction().start(db, 0, readonly=True):
             channel = authenticate(pool, channel_id, kind, request, body)
             ctx = {'company': channel.company.id, 'language': 'en'}
@@ -122,22 +122,59 @@ def _receive(request, pool, channel_id, kind, batch):
         result = Result(external_id=None, payload=refused.payload or (
                 body or b'').decode('utf-8', 'replace'))
         result.reject(refused.error)
-        _log(pool, refused.channel, kind, [result], request, start)
+        log(pool, refused.channel, [result],
+            Delivery(kind, request.remote_addr, start))
         return response(result.http_status, result.as_json())
     except IntakeError as error:
         result = Result(external_id=None, payload=text).reject(error)
-        _log(pool, channel_id, kind, [result], request, start)
+        log(pool, channel_id, [result],
+            Delivery(kind, request.remote_addr, start))
         return response(result.http_status, result.as_json())
 
     if missing:
-        _ensure_locks(pool, ctx, intake.warehouse_id, missing)
-    _run(pool, ctx, intake, items, goods, kind, request, start)
+        ensure_locks(pool, ctx, intake.warehouse_id, missing)
+    run(pool, ctx, intake, items, goods,
+        Delivery(kind, request.remote_addr, start))
     if batch:
         return response(200, {'results': [
                     dict(i.result.as_json(), http_status=i.result.http_status)
                     for i in items]})
     result = items[0].result
     return response(result.http_status, result.as_json())
+
+
+def _webhook(request, pool, channel_id, kind, body, start):
+    """A storefront reports an order it took: store the signed, well-formed
+    body, answer at once, turn it into a sale after the answer"""
+    header, default, topics = TOPICS[kind]
+    topic = request.headers.get(header) or default
+    with Transaction().start(pool.database_name, 0, readonly=True):
+        channel = authenticate(pool, channel_id, kind, request, body)
+        company_id = channel.company.id
+    data = decode(body)
+    if topic not in topics:
+        return response(200, {'status': 'ignored',
+                'reason': f"{header} {topic!r} is not one of "
+                + ', '.join(sorted(topics))})
+    event_id, state, duplicate = write(pool, company_id, _store, pool,
+        channel_id, kind, topic, body, data, request.headers.get(
+            'X-WC-Webhook-Delivery-ID' if kind == 'woocommerce'
+            else 'X-Shopify-Webhook-Id'))
+    answer = response(200 if duplicate else 202, {
+            'status': 'duplicate' if duplicate else 'received',
+            'event': event_id, 'state': state,
+            'duration_ms': round((time.monotonic() - start) * 1000, 1)})
+    if not config.getboolean('queue', 'worker', default=False):
+        answer.call_on_close(lambda: drain(pool.database_name))
+    return answer
+
+
+def _store(pool, channel_id, kind, topic, body, data, delivery):
+    Event = pool.get('ecom.storefront.event')
+    Channel = pool.get('ecom.channel')
+    event, duplicate = Event.receive(Channel(channel_id), kind, topic, body,
+        facts(kind, data), delivery)
+    return event.id, event.state, duplicate
 
 
 def _orders(data, batch):
@@ -150,103 +187,3 @@ def _orders(data, batch):
         raise IntakeError(422, [('orders',
                     f"has {len(orders)} orders, at most {MAX_BATCH}")])
     return orders
-
-
-def _ensure_locks(pool, ctx, warehouse_id, product_ids):
-    for _ in range(5):
-        with Transaction().start(
-                pool.database_name, 0, context=ctx) as transaction:
-            try:
-                pool.get('ecom.stock.lock').ensure(warehouse_id, product_ids)
-                transaction.commit()
-                return
-            except Exception as e:
-                transaction.rollback()
-                if not is_retryable(e):
-                    raise
-
-
-def _run(pool, ctx, intake, items, goods, kind, request, start):
-    "Create the sales and log, retrying on conflicts; split on errors"
-    pending = Intake.pending(items)
-    deadline = time.monotonic() + RETRY_SECONDS
-    attempt = 0
-    written = {}  # item -> sale numbers an earlier attempt of ours wrote
-    while True:
-        for item in pending:
-            if item.result.status in {'accepted', 'on_hold'}:
-                written.setdefault(id(item), set()).add(item.result.number)
-            item.result = Result(
-                external_id=item.order.external_id, status='pending',
-                http_status=0, payload=item.result.payload)
-            item.first = None
-        failure = None
-        with Transaction().start(
-                pool.database_name, 0, context=ctx) as transaction:
-            try:
-                if pending:
-                    intake.run(items, goods)
-                # An attempt that failed while committing may have been
-                # committed all the same: its sales are ours, not duplicates,
-                # and they are logged already.
-                ours = [i for i in pending if i.result.status == 'duplicate'
-                    and i.result.number in written.get(id(i), ())]
-                for item in ours:
-                    item.result.status, item.result.http_status = (
-                        'accepted', 201)
-                _write_log(pool, intake.channel_id, kind,
-                    [i.result for i in items if i not in ours], request,
-                    start)
-                transaction.commit()
-            except Exception as e:  # noqa: BLE001 (re-raised below if unknown)
-                transaction.rollback()
-                transaction.tasks.clear()
-                failure = e
-        if failure is None:
-            while transaction.tasks:
-                run_task(pool, transaction.tasks.pop())
-            return
-        if is_retryable(failure) and time.monotonic() < deadline:
-            attempt += 1
-            logger.info("intake retry %d: %r", attempt, failure)
-            time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
-            continue
-        if isinstance(failure, UserError) and len(pending) > 1:
-            # One bad order must not sink the batch.
-            for item in pending:
-                _run(pool, ctx, intake, [item], goods, kind, request, start)
-            others = [i.result for i in items if i not in pending]
-            if others:
-                _log(pool, intake.channel_id, kind, others, request, start)
-            return
-        if isinstance(failure, UserError):
-            error = IntakeError(422, [('order', failure.message)])
-        elif is_retryable(failure):
-            error = IntakeError(503, [('order',
-                        "too many concurrent orders; retry later")], 'busy')
-        else:
-            raise failure
-        for item in pending:
-            item.result.reject(error)
-        _log(pool, intake.channel_id, kind, [i.result for i in items],
-            request, start)
-        return
-
-
-def _write_log(pool, channel, kind, results, request, start):
-    Log = pool.get('ecom.intake.log')
-    Channel = pool.get('ecom.channel')
-    if isinstance(channel, int):
-        channel = Channel(channel) if Channel.search(
-            [('id', '=', channel)]) else None
-    Log.write_results(channel, kind, results, request.remote_addr,
-        round((time.monotonic() - start) * 1000, 1))
-
-
-def _log(pool, channel, kind, results, request, start):
-    "Log refused requests in a transaction of their own"
-    channel_id = channel.id if hasattr(channel, 'id') else channel
-    with Transaction().start(pool.database_name, 0) as transaction, \
-            Transaction().set_context(active_test=False):
-        _write_log(pool, channel_id, kind, results, request, start)
-        transaction.commit()

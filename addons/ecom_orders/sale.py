@@ -28,6 +28,12 @@ class Sale(metaclass=PoolMeta):
     ecom_storefront_total = Monetary(
         "Storefront Total", currency='currency', digits='currency',
         readonly=True)
+    ecom_storefront_modified = fields.DateTime(
+        "Modified in Storefront", readonly=True,
+        help="The storefront's modification time of the last change "
+        "applied (UTC); older reports are ignored.")
+    ecom_events = fields.One2Many(
+        'ecom.storefront.event', 'sale', "Storefront Events", readonly=True)
     ecom_hold_reason = fields.Text(
         "Hold Reason", readonly=True,
         states={'invisible': ~Eval('ecom_hold_reason')})
@@ -58,7 +64,8 @@ class Sale(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         for name in ['ecom_external_id', 'ecom_payment_state',
                 'ecom_payment_reference', 'ecom_storefront_total',
-                'ecom_hold_reason']:
+                'ecom_hold_reason', 'ecom_storefront_modified',
+                'ecom_events']:
             default.setdefault(name, None)
         return super().copy(sales, default=default)
 

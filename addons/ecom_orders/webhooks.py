@@ -26,6 +26,13 @@ def _sum(values):
     return sum((a for a in amounts if a is not None), Decimal(0))
 
 
+def _ref(value):
+    "A storefront id as text; 0 and empty mean none"
+    if value in (None, '', 0, '0') or isinstance(value, bool):
+        return None
+    return str(value)
+
+
 def _rename(error, names):
     "Translate generic field paths back to the storefront's names"
     errors = []
@@ -73,7 +80,9 @@ def from_woocommerce(data):
         quantity = _dec(item.get('quantity'))
         subtotal, total = _dec(item.get('subtotal')), _dec(item.get('total'))
         line = {'sku': item.get('sku'), 'quantity': item.get('quantity'),
-            'name': item.get('name'), 'unit_price': item.get('subtotal')}
+            'name': item.get('name'), 'unit_price': item.get('subtotal'),
+            'product_id': _ref(item.get('product_id')),
+            'variant_id': _ref(item.get('variation_id'))}
         if (isinstance(quantity, Decimal) and quantity > 0
                 and isinstance(subtotal, Decimal)
                 and isinstance(total, Decimal)):
@@ -161,7 +170,9 @@ def from_shopify(data):
             if isinstance(a, dict))
         line = {'sku': item.get('sku'), 'quantity': item.get('quantity'),
             'name': item.get('title'), 'unit_price': item.get('price'),
-            'discount': discount}
+            'discount': discount,
+            'product_id': _ref(item.get('product_id')),
+            'variant_id': _ref(item.get('variant_id'))}
         price, quantity = _dec(item.get('price')), _dec(item.get('quantity'))
         tax = _sum(t.get('price') for t in item.get('tax_lines') or []
             if isinstance(t, dict))
@@ -234,6 +245,11 @@ FORMATS = {
     'woocommerce': (from_woocommerce, WOO_NAMES),
     'shopify': (from_shopify, SHOPIFY_NAMES),
     }
+
+
+def storefront_fields(kind, errors):
+    "[(field, reason)] with the storefront's own field names"
+    return _rename(IntakeError(422, errors), FORMATS[kind][1]).errors
 
 
 def to_order(kind, data):

@@ -1,0 +1,139 @@
+"""Run the intake of prepared orders: lock, write, retry, log.
+
+Used by the synchronous order API (routes.py) and by the processing of
+storefront events (event_process.py). A ``Delivery`` says what the results
+are logged as and, with ``record(items)``, what else is written in the same
+transaction as the sales (the events' states), so that a sale and what
+records it commit together.
+"""
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trytond.exceptions import UserError
+from trytond.transaction import Transaction
+from trytond.worker import run_task
+
+from .intake import Intake
+from .intake_format import IntakeError
+from .intake_result import Result
+from .stock import is_retryable
+
+logger = logging.getLogger(__name__)
+RETRY_SECONDS = 60
+
+
+@dataclass
+class Delivery:
+    "How the orders arrived, for the log, and what records their results"
+    kind: str
+    remote_addr: str | None
+    started: float
+    record: Callable | None = None
+
+
+def ensure_locks(pool, ctx, warehouse_id, product_ids):
+    for _ in range(5):
+        with Transaction().start(
+                pool.database_name, 0, context=ctx) as transaction:
+            try:
+                pool.get('ecom.stock.lock').ensure(warehouse_id, product_ids)
+                transaction.commit()
+                return
+            except Exception as e:
+                transaction.rollback()
+                if not is_retryable(e):
+                    raise
+
+
+def run(pool, ctx, intake, items, goods, delivery):
+    "Create the sales and log, retrying on conflicts; split on errors"
+    pending = Intake.pending(items)
+    deadline = time.monotonic() + RETRY_SECONDS
+    attempt = 0
+    written = {}  # item -> sale numbers an earlier attempt of ours wrote
+    while True:
+        for item in pending:
+            if item.result.status in {'accepted', 'on_hold'}:
+                written.setdefault(id(item), set()).add(item.result.number)
+            item.result = Result(
+                external_id=item.order.external_id, status='pending',
+                http_status=0, payload=item.result.payload)
+            item.first = None
+        failure = None
+        with Transaction().start(
+                pool.database_name, 0, context=ctx) as transaction:
+            try:
+                if pending:
+                    intake.run(items, goods)
+                # An attempt that failed while committing may have been
+                # committed all the same: its sales are ours, not duplicates,
+                # and they are logged already.
+                ours = [i for i in pending if i.result.status == 'duplicate'
+                    and i.result.number in written.get(id(i), ())]
+                for item in ours:
+                    item.result.status, item.result.http_status = (
+                        'accepted', 201)
+                _write_log(pool, intake.channel_id,
+                    [i.result for i in items if i not in ours], delivery)
+                if delivery.record:
+                    delivery.record(items)
+                transaction.commit()
+            except Exception as e:  # noqa: BLE001 (re-raised below if unknown)
+                transaction.rollback()
+                transaction.tasks.clear()
+                failure = e
+        if failure is None:
+            while transaction.tasks:
+                run_task(pool, transaction.tasks.pop())
+            return
+        if is_retryable(failure) and time.monotonic() < deadline:
+            attempt += 1
+            logger.info("intake retry %d: %r", attempt, failure)
+            time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
+            continue
+        if isinstance(failure, UserError) and len(pending) > 1:
+            # One bad order must not sink the batch.
+            for item in pending:
+                run(pool, ctx, intake, [item], goods, delivery)
+            others = [i for i in items if i not in pending]
+            if others:
+                log(pool, intake.channel_id, [i.result for i in others],
+                    delivery, others)
+            return
+        if isinstance(failure, UserError):
+            error = IntakeError(422, [('order', failure.message)])
+        elif is_retryable(failure):
+            error = IntakeError(503, [('order',
+                        "too many concurrent orders; retry later")], 'busy')
+        else:
+            raise failure
+        for item in pending:
+            item.result.reject(error)
+        log(pool, intake.channel_id, [i.result for i in items], delivery,
+            items)
+        return
+
+
+def _write_log(pool, channel, results, delivery):
+    Log = pool.get('ecom.intake.log')
+    Channel = pool.get('ecom.channel')
+    if isinstance(channel, int):
+        channel = Channel(channel) if Channel.search(
+            [('id', '=', channel)]) else None
+    Log.write_results(channel, delivery.kind, results, delivery.remote_addr,
+        round((time.monotonic() - delivery.started) * 1000, 1))
+
+
+def log(pool, channel, results, delivery, items=None):
+    """Log refused requests in a transaction of their own (and record the
+    items, if any, with the delivery's record)"""
+    channel_id = channel.id if hasattr(channel, 'id') else channel
+    with Transaction().start(pool.database_name, 0) as transaction, \
+            Transaction().set_context(active_test=False):
+        _write_log(pool, channel_id, results, delivery)
+        if items and delivery.record:
+            delivery.record(items)
+        transaction.commit()

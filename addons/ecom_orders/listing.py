@@ -1,0 +1,87 @@
+"""Per channel, which of our products a storefront product/variant is.
+
+The intake resolves an order line by its storefront ids through these
+listings first and by SKU second, so a WooCommerce or Shopify line without
+a SKU is fine once mapped. ``variant`` is '' for a product without variants
+(WooCommerce sends ``variation_id`` 0).
+"""
+from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+
+class Listing(ModelSQL, ModelView):
+    "A storefront product (and variant) mapped to one of our products"
+    __name__ = 'ecom.channel.listing'
+    __string__ = "Storefront Listing"
+
+    channel = fields.Many2One(
+        'ecom.channel', "Channel", required=True, ondelete='CASCADE')
+    company = fields.Function(fields.Many2One(
+            'company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+    storefront_product = fields.Char(
+        "Storefront Product", required=True, strip=True,
+        help="The storefront's product id (WooCommerce product_id, "
+        "Shopify product id).")
+    storefront_variant = fields.Char(
+        "Storefront Variant", strip=True,
+        help="The storefront's variant id (WooCommerce variation_id, "
+        "Shopify variant id); empty for a product without variants.")
+    storefront_sku = fields.Char(
+        "Storefront SKU", help="The SKU the storefront shows, if any.")
+    storefront_name = fields.Char("Storefront Name")
+    product = fields.Many2One(
+        'product.product', "Product", required=True, ondelete='CASCADE',
+        context={'company': Eval('company', -1)}, depends={'company'})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('storefront_unique', Unique(
+                    t, t.channel, t.storefront_product, t.storefront_variant),
+                'ecom_orders.msg_listing_unique'),
+            ]
+        cls._order = [('channel', 'ASC'), ('storefront_product', 'ASC'),
+            ('storefront_variant', 'ASC'), ('id', 'ASC')]
+
+    @staticmethod
+    def default_storefront_variant():
+        return ''
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if 'storefront_variant' in values:
+            variant = (values['storefront_variant'] or '').strip()
+            values['storefront_variant'] = '' if variant == '0' else variant
+        return values
+
+    @fields.depends('channel', '_parent_channel.company')
+    def on_change_with_company(self, name=None):
+        return self.channel.company if self.channel else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('channel.' + clause[0],) + tuple(clause[1:])]
+
+    def get_rec_name(self, name):
+        ref = self.storefront_product
+        if self.storefront_variant:
+            ref += '/' + self.storefront_variant
+        return f'{self.channel.rec_name} {ref}: {self.product.rec_name}'
+
+    @classmethod
+    def products(cls, channel_id, product_refs):
+        "{(storefront product, variant): product} of the channel's refs"
+        if not product_refs:
+            return {}
+        listings = cls.search([
+                ('channel', '=', channel_id),
+                ('storefront_product', 'in', sorted(product_refs)),
+                ])
+        Pool().get('product.product').browse([l.product.id for l in listings])
+        return {(l.storefront_product, l.storefront_variant or ''): l.product
+            for l in listings}
