@@ -206,6 +206,9 @@ def main(argv=None):
             # What Tryton's RPC dispatcher does: restart with the lock taken.
             error.fix(extras)
             log(f"restarting with locks {extras}")
+    if args.orders:
+        from . import webhooks
+        webhooks.build(args.database, pool, log)
     log(f"demo built in {time.monotonic() - STARTED:.0f}s")
 
 

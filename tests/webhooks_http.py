@@ -1,0 +1,141 @@
+"""Storefront webhooks over real HTTP (mixed into the intake HTTP test,
+sharing its demo database and server): always taken, answered at once,
+never duplicated, later reports applied newest first, fixed and retried."""
+import json
+import random
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+ANSWER_DEADLINE = 5.0  # Shopify counts a slower answer as a failure
+
+
+class WebhooksHTTPTests:
+    "POST /<db>/ecom/v1/channels/<id>/woocommerce (and /shopify)"
+
+    def woo_order(self, status='pending', modified='2026-11-30T10:00:00',
+            sku=None, product_id=0, order_id=None):
+        from tests.test_intake_http import totals
+        sku_, price = next(iter(self.fx['skus'].items()))
+        sku = sku_ if sku is None else sku
+        _, tax, total = totals([(2, price)])
+        return {
+            'id': order_id or random.randrange(10**8, 10**9),
+            'number': str(random.randrange(10**5)), 'status': status,
+            'currency': 'EUR', 'date_modified_gmt': modified,
+            'billing': {'first_name': "Ona", 'last_name': "Puig",
+                'address_1': "Carrer Nou 7", 'city': "Vic",
+                'postcode': "08500", 'country': "ES",
+                'email': f'{uuid.uuid4().hex[:8]}@example.cat'},
+            'line_items': [{'sku': sku, 'product_id': product_id,
+                    'variation_id': 0, 'quantity': 2,
+                    'subtotal': str(Decimal(price) * 2),
+                    'total': str(Decimal(price) * 2)}],
+            'payment_method': 'stripe',
+            'transaction_id': f'pi_{uuid.uuid4().hex[:10]}',
+            'total': str(total), 'total_tax': str(tax),
+            }
+
+    def deliver_woo(self, order, topic='order.updated'):
+        from tests.test_intake_http import sign
+        body = json.dumps(order).encode()
+        started = time.monotonic()
+        code, answer = self.post(f"{self.fx['woo']}/woocommerce", body, {
+                'X-WC-Webhook-Topic': topic,
+                'X-WC-Webhook-Signature': sign(self.fx['woo_secret'], body)})
+        return code, answer, time.monotonic() - started
+
+    def test_webhook_redelivered_out_of_order(self):
+        "10 deliveries of 3 reports, shuffled and at once: one sale, newest wins"
+        created = self.woo_order('pending', '2026-11-30T10:00:00')
+        paid = dict(created, status='processing',
+            date_modified_gmt='2026-11-30T10:05:00')
+        held = dict(created, status='on-hold',
+            date_modified_gmt='2026-11-30T10:02:00')
+        deliveries = ([(created, 'order.created')] * 3
+            + [(paid, 'order.updated')] * 4 + [(held, 'order.updated')] * 3)
+        random.Random(7).shuffle(deliveries)
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(
+                    lambda d: self.deliver_woo(*d), deliveries))
+        self.assertTrue(all(c in {200, 202} for c, _, _ in answers),
+            answers)
+        events = {a['event'] for _, a, _ in answers}
+        self.assertEqual(len(events), 3)  # one stored per distinct report
+        for _, answer, _ in answers:
+            self.event_of(answer)
+        external_id = str(created['id'])
+        sale, = self.rpc('model.sale.sale.search_read',
+            [('ecom_external_id', '=', external_id)], 0, None, None,
+            ['ecom_payment_state', 'state'], {})
+        self.assertEqual(sale['ecom_payment_state'], 'paid')
+        states = sorted(e['state'] for e in self.read(
+                'ecom.storefront.event', sorted(events), ['state']))
+        self.assertNotIn('received', states)
+        self.assertNotIn('exception', states)
+
+    def test_webhook_burst_answered_in_time(self):
+        "100 webhooks at once: every answer 2xx within 5 s, 100 sales"
+        orders = [self.woo_order() for _ in range(100)]
+        with ThreadPoolExecutor(20) as pool:
+            answers = list(pool.map(
+                    lambda o: self.deliver_woo(o, 'order.created'), orders))
+        self.assertEqual({c for c, _, _ in answers}, {202})
+        slowest = max(s for _, _, s in answers)
+        self.assertLess(slowest, ANSWER_DEADLINE)
+        for _, answer, _ in answers:
+            self.assertEqual(self.event_of(answer, timeout=300)['state'],
+                'done')
+        self.assertEqual(self.count('sale.sale', [('ecom_external_id', 'in',
+                        [str(o['id']) for o in orders])]), 100)
+
+    def test_unmapped_product_waits_then_retried(self):
+        "An unmapped SKU-less line: 202, Needs Attention, mapped, Retry, sale"
+        product_ref = str(random.randrange(10**6, 10**7))
+        order = self.woo_order(sku='', product_id=int(product_ref))
+        before = self.footprint()
+        code, answer, _ = self.deliver_woo(order, 'order.created')
+        self.assertEqual(code, 202, answer)
+        event = self.event_of(answer)
+        self.assertEqual(event['state'], 'exception')
+        self.assertIn(f"line_items[0].product_id: has no SKU and storefront "
+            f"product {product_ref} is not mapped", event['errors'])
+        self.assertEqual(self.footprint(), before)  # no half-made sale
+        sku = next(iter(self.fx['skus']))
+        product, = self.rpc('model.product.product.search',
+            [('code', '=', sku)], 0, 1, None, {})
+        self.rpc('model.ecom.channel.listing.create', [{
+                    'channel': self.fx['woo'],
+                    'storefront_product': product_ref,
+                    'storefront_variant': '0', 'product': product}], {})
+        self.rpc('model.ecom.storefront.event.retry', [answer['event']], {})
+        event = self.event_of(answer)
+        self.assertEqual(event['state'], 'done', event)
+        sale, = self.read('sale.sale', [event['sale']],
+            ['ecom_external_id', 'state', 'lines'])
+        self.assertEqual(sale['ecom_external_id'], str(order['id']))
+        self.assertEqual(sale['state'], 'processing')
+
+    def test_webhook_cancelled_before_shipping(self):
+        "Created, then cancelled in the storefront: sale and shipment cancelled"
+        order = self.woo_order('processing', '2026-11-30T09:00:00')
+        _, answer, _ = self.deliver_woo(order, 'order.created')
+        sale_id = self.sale_of(answer)['id']
+        code, answer, _ = self.deliver_woo(dict(order, status='cancelled',
+                date_modified_gmt='2026-11-30T09:30:00'))
+        self.assertEqual(code, 202)
+        self.assertEqual(self.event_of(answer)['state'], 'done')
+        sale, = self.read('sale.sale', [sale_id], ['state', 'shipments'])
+        self.assertEqual(sale['state'], 'cancelled')
+        self.assertEqual({s['state'] for s in self.read(
+                    'stock.shipment.out', sale['shipments'], ['state'])},
+            {'cancelled'})
+
+    def test_webhook_malformed_json_refused(self):
+        "Only what the sender must fix is a 4xx: a malformed body"
+        from tests.test_intake_http import sign
+        body = b'{"id": 1,'
+        self.assert_refused(400, 'body', self.post,
+            f"{self.fx['woo']}/woocommerce", body,
+            {'X-WC-Webhook-Signature': sign(self.fx['woo_secret'], body)})
