@@ -10,6 +10,8 @@ import datetime as dt
 import json
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from trytond.pool import Pool
+
 CENT = Decimal('0.01')
 
 
@@ -17,12 +19,14 @@ def build(database, pool, log):
     "Skipped for a demo without order history (test and bench databases)"
     from trytond.modules.ecom_orders.event_process import drain
     from trytond.transaction import Transaction
-    with Transaction().start(database, 0) as transaction:
-        company_id = pool.get('company.company').search([])[0].id
-        with transaction.set_context(company=company_id, language='en'):
-            count = _events(pool)
-        transaction.commit()
-    drain(database)
+    count = 0
+    for step in [_events, _cancellation]:
+        with Transaction().start(database, 0) as transaction:
+            company_id = pool.get('company.company').search([])[0].id
+            with transaction.set_context(company=company_id, language='en'):
+                count += step(pool)
+            transaction.commit()
+        drain(database)
     log(f"{count} storefront webhooks: listings, sales, Needs Attention")
 
 
@@ -30,7 +34,6 @@ def _events(pool):
     Channel = pool.get('ecom.channel')
     Product = pool.get('product.product')
     Listing = pool.get('ecom.channel.listing')
-    Event = pool.get('ecom.storefront.event')
     woo, = Channel.search([('kind', '=', 'woocommerce')], limit=1)
     products = Product.search([('code', 'like', '%-%-%'),
             ('salable', '=', True), ('type', '=', 'goods')],
@@ -46,22 +49,35 @@ def _events(pool):
     for i in range(4):  # mapped, without SKU: sales
         orders.append(('order.created',
                 _woo(9100 + i, products[i], 7000 + i, now, i)))
-    # cancelled in the storefront after it became a sale
-    orders.append(('order.updated', dict(orders[-1][1], status='cancelled',
-                date_modified_gmt=(now + dt.timedelta(minutes=20)
-                    ).isoformat())))
     # a product nobody has mapped (storefront product 7099)
     orders.append(('order.created', _woo(9110, products[0], 7099, now, 5)))
     # a currency the company does not have yet
     orders.append(('order.created',
             dict(_woo(9111, products[1], 7001, now, 6), currency='USD')))
+    _receive(woo, orders)
+    return len(orders)
+
+
+def _cancellation(pool):
+    "The last webhook sale, cancelled in the storefront 20 minutes later"
+    Event = Pool().get('ecom.storefront.event')
+    event, = Event.search([('external_id', '=', '9103')])
+    order = json.loads(event.payload)
+    modified = dt.datetime.fromisoformat(order['date_modified_gmt'])
+    _receive(event.channel, [('order.updated', dict(order,
+                    status='cancelled', date_modified_gmt=(
+                        modified + dt.timedelta(minutes=20)).isoformat()))])
+    return 1
+
+
+def _receive(channel, orders):
+    Event = Pool().get('ecom.storefront.event')
     for topic, order in orders:
-        body = json.dumps(order).encode()
-        Event.receive(woo, 'woocommerce', topic, body, {
+        Event.receive(channel, 'woocommerce', topic,
+            json.dumps(order).encode(), {
                 'external_id': str(order['id']), 'number': order['number'],
                 'modified_at': dt.datetime.fromisoformat(
                     order['date_modified_gmt'])})
-    return len(orders)
 
 
 def _woo(order_id, product, product_ref, now, i):

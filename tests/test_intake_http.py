@@ -293,9 +293,13 @@ class IntakeHTTPTest(
             headers)
         self.assertEqual(code, 202, answer)
         sale, = self.read('sale.sale', [self.sale_of(answer)['id']],
-            ['total_amount', 'ecom_payment_state', 'invoices'])
+            ['id', 'total_amount', 'ecom_payment_state', 'invoices'])
         self.assertEqual(sale['total_amount'], total)
         self.assertEqual(sale['ecom_payment_state'], 'pending')
+        deadline = time.monotonic() + 30  # processed after the answer
+        while not sale['invoices'] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            sale, = self.read('sale.sale', [sale['id']], ['invoices'])
         invoice, = self.read('account.invoice', sale['invoices'], ['state'])
         self.assertEqual(invoice['state'], 'draft')
 

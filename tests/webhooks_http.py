@@ -82,8 +82,9 @@ class WebhooksHTTPTests:
             answers = list(pool.map(
                     lambda o: self.deliver_woo(o, 'order.created'), orders))
         self.assertEqual({c for c, _, _ in answers}, {202})
-        slowest = max(s for _, _, s in answers)
-        self.assertLess(slowest, ANSWER_DEADLINE)
+        seconds = sorted(s for _, _, s in answers)
+        self.assertLess(seconds[-1], ANSWER_DEADLINE,
+            f"median {seconds[50]:.3f} s, p90 {seconds[90]:.3f} s")
         for _, answer, _ in answers:
             self.assertEqual(self.event_of(answer, timeout=300)['state'],
                 'done')

@@ -34,8 +34,33 @@ from .lifecycle import apply_status, storefront_status
 from .webhooks import storefront_fields, to_order
 
 logger = logging.getLogger(__name__)
-BATCH = 50
+# Small batches: a batch holds SQLite's write lock, which the webhooks'
+# answers wait for (5 s at most for Shopify).
+BATCH = 10
+# Answering comes first: a drainer waits (at most YIELD_SECONDS a batch)
+# while webhooks of its database are being received in this process.
+YIELD_SECONDS = 2.0
 _locks = defaultdict(threading.Lock)
+_inflight = defaultdict(int)
+_inflight_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def receiving(database_name):
+    "Around the receipt of one webhook, so that the drainer waits for it"
+    with _inflight_lock:
+        _inflight[database_name] += 1
+    try:
+        yield
+    finally:
+        with _inflight_lock:
+            _inflight[database_name] -= 1
+
+
+def _yield_to_receipts(database_name):
+    deadline = time.monotonic() + YIELD_SECONDS
+    while _inflight[database_name] > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 @contextlib.contextmanager
@@ -62,8 +87,10 @@ def drain(database_name, retry=False):
             if not lock.acquire(blocking=False):
                 return
             try:
-                while _batch(pool, retry, seen):
-                    pass
+                while True:
+                    _yield_to_receipts(database_name)
+                    if not _batch(pool, retry, seen):
+                        break
             finally:
                 lock.release()
             if not _pending(pool, retry, seen):
@@ -206,7 +233,11 @@ def _record_created(items):
             Event.write([event], {'attempts': event.attempts + 1,
                     'note': "the database was busy; retried by the cron"})
             continue
-        if result.status in {'accepted', 'on_hold'}:
+        if result.code == 'cancelled':
+            Event.write([event], {'state': 'ignored',
+                    'attempts': event.attempts + 1,
+                    'note': result.errors[0][1]})
+        elif result.status in {'accepted', 'on_hold'}:
             Event.write([event], {'state': 'done', 'sale': result.sale,
                     'code': None, 'errors': None,
                     'attempts': event.attempts + 1,

@@ -19,13 +19,14 @@ import os
 import time
 
 from trytond import config
+from trytond.model.modelsql import SQLConstraintError
 from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .api import Refused, authenticate, response, write
-from .event_process import drain, facts
+from .event_process import drain, facts, receiving
 from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import Result, new_items
@@ -97,7 +98,8 @@ def _receive(request, pool, channel_id, kind, batch):
         if kind in TOPICS:
             if body.startswith(b'webhook_id='):
                 return response(200, {'status': 'ping'})
-            return _webhook(request, pool, channel_id, kind, body, start)
+            with receiving(pool.database_name):
+                return _webhook(request, pool, channel_id, kind, body, start)
         with Transaction().start(db, 0, readonly=True):
             channel = authenticate(pool, channel_id, kind, request, body)
             ctx = {'company': channel.company.id, 'language': 'en'}
@@ -156,10 +158,15 @@ def _webhook(request, pool, channel_id, kind, body, start):
         return response(200, {'status': 'ignored',
                 'reason': f"{header} {topic!r} is not one of "
                 + ', '.join(sorted(topics))})
-    event_id, state, duplicate = write(pool, company_id, _store, pool,
-        channel_id, kind, topic, body, data, request.headers.get(
-            'X-WC-Webhook-Delivery-ID' if kind == 'woocommerce'
-            else 'X-Shopify-Webhook-Id'))
+    delivery = request.headers.get('X-WC-Webhook-Delivery-ID'
+        if kind == 'woocommerce' else 'X-Shopify-Webhook-Id')
+    try:
+        event_id, state, duplicate = write(pool, company_id, _store, pool,
+            channel_id, kind, topic, body, data, delivery)
+    except SQLConstraintError:
+        # the same body stored meanwhile by a concurrent delivery
+        event_id, state, duplicate = write(pool, company_id, _store, pool,
+            channel_id, kind, topic, body, data, delivery)
     answer = response(200 if duplicate else 202, {
             'status': 'duplicate' if duplicate else 'received',
             'event': event_id, 'state': state,
