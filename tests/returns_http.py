@@ -1,5 +1,8 @@
 """Returns opened by the storefront over real HTTP (mixed into the intake
 HTTP test, sharing its demo database and server)."""
+import json
+import urllib.error
+import urllib.request
 import uuid
 
 
@@ -86,3 +89,41 @@ class ReturnsHTTPTests:
             [('ecom_external_id', '=', order['external_id'])], 0, None,
             None, {})
         return sale
+
+    def get_status(self, external_id, key=None, channel=None):
+        request = urllib.request.Request(
+            f"{self.server.url}{self.database}/ecom/v1/channels/"
+            f"{channel or self.fx['app']}/orders/{external_id}",
+            headers={'Authorization': f"Bearer {key or self.fx['app_key']}"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
+
+    def test_order_status_for_the_account_page(self):
+        "GET …/orders/<id>: state, payment, fulfilment, shipments, returns"
+        order, sku = self.ordered()
+        data = self.rma(order, [{'sku': sku, 'quantity': 1,
+                    'reason': 'size_fit'}])
+        code, answer = self.post_return(data)
+        self.assertEqual(code, 201, answer)
+        code, status = self.get_status(order['external_id'])
+        self.assertEqual(code, 200, status)
+        self.assertEqual(status['sale']['id'], self.sale_id(order))
+        self.assertEqual((status['state'], status['payment'],
+                status['fulfilment'], status['currency'], status['total']),
+            ('processing', 'paid', 'to_prepare', 'EUR',
+                order['totals']['total']))
+        shipment, = status['shipments']
+        self.assertEqual(shipment['state'], 'waiting')
+        self.assertTrue(status['due'].endswith('Z'))
+        self.assertEqual([(r['reference'], r['state'])
+                for r in status['returns']], [(data['reference'], 'waiting')])
+        code, missing = self.get_status('no-such-order')
+        self.assertEqual((code, missing['errors'][0]['field']),
+            (404, 'external_id'))
+        code, other = self.get_status(order['external_id'],
+            key=self.fx['other_key'])
+        self.assertEqual((code, other['errors'][0]['field']),
+            (403, 'channel'))

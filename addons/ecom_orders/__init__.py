@@ -1,5 +1,5 @@
 """Online orders: sales channels, intake, fulfilment and after-sales."""
 
-from . import feed_api, payment_api, routes
+from . import feed_api, payment_api, routes, status_api
 
-__all__ = ["feed_api", "payment_api", "routes"]
+__all__ = ["feed_api", "payment_api", "routes", "status_api"]

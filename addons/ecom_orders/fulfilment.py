@@ -189,6 +189,28 @@ class Sale(metaclass=PoolMeta):
                 return value
         return 'delivered' if pickup else 'shipped'
 
+    def ecom_status(self):
+        "The order as its storefront's account page shows it (JSON)"
+        due = self.ecom_due
+        return {
+            'external_id': self.ecom_external_id,
+            'sale': {'id': self.id, 'number': self.number},
+            'state': self.state,
+            'payment': self.ecom_payment_state,
+            'fulfilment': self.ecom_fulfilment,
+            'due': f'{due.isoformat()}Z' if due else None,
+            'late': self.ecom_late,
+            'total': str(self.total_amount),
+            'currency': self.currency.code,
+            'shipments': [{
+                    'number': s.number, 'state': s.state,
+                    'carrier': s.ecom_carrier.rec_name
+                    if s.ecom_carrier else None,
+                    'tracking_number': s.ecom_tracking_number,
+                    'tracking_url': s.ecom_tracking_url,
+                    } for s in self.shipments if s.state != 'cancelled'],
+            }
+
     def get_ecom_tracking(self, name):
         return ', '.join(s.ecom_tracking_number for s in self.shipments
             if s.ecom_tracking_number and s.state != 'cancelled') or None
