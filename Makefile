@@ -8,7 +8,8 @@ DB ?= demo
 PORT ?= 8000
 DEMO_PASSWORD ?= backoffice
 MODULES := ecom_base ecom_catalog ecom_orders ecom_promotions ecom_reports \
-	ecom_returns ecom_notifications ecom_shipping ecom_pricing ecom_customers
+	ecom_returns ecom_notifications ecom_shipping ecom_pricing ecom_customers \
+	ecom_connector
 SAO_VERSION := $(shell sed -n 's/.*"tryton-sao": *"\([^"]*\)".*/\1/p' package.json)
 
 # Tryton reads these before trytond.conf (which therefore leaves them unset).

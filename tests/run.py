@@ -27,7 +27,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = [
     'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
     'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers']
+    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers',
+    'ecom_connector']
 CROSS_MODULE = [
     'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_demo_browser']
@@ -35,7 +36,8 @@ CROSS_MODULE = [
 LONGEST_FIRST = [
     'ecom_customers', 'ecom_orders', 'tests.test_intake_http',
     'ecom_reports', 'ecom_promotions', 'tests.test_demo_browser',
-    'ecom_returns', 'ecom_notifications', 'ecom_shipping', 'ecom_catalog']
+    'ecom_returns', 'ecom_notifications', 'ecom_shipping', 'ecom_catalog',
+    'ecom_connector']
 # With --jobs, these run last and by themselves: sao's login lists the
 # databases (trytond connects to each one), and beside another process
 # restoring and dropping test databases on the same PostgreSQL server the
