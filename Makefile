@@ -20,7 +20,7 @@ export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
 .PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog \
-	bench-promotions lint \
+	bench-promotions bench-connector lint \
 	browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
@@ -97,6 +97,8 @@ bench-catalog: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.catalog $(BENCH_ARGS)
 bench-promotions: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.promotions $(BENCH_ARGS)
+bench-connector: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.connector $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice

@@ -23,6 +23,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from tests.connector_http import ConnectorHTTPTests
 from tests.feeds_http import FeedsHTTPTests
 from tests.loyalty_http import LoyaltyHTTPTests
 from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
@@ -51,7 +52,7 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        FeedsHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
+        ConnectorHTTPTests, FeedsHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
         WebhooksHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
