@@ -50,6 +50,15 @@ def connect(pool, database, store):
                     ('code', 'like', '%-%-%'), ('type', '=', 'goods'),
                     ('salable', '=', True)], order=[('code', 'ASC')],
                 limit=1)
+            # plenty of stock: every pulled order is processed, none held
+            Inventory = pool.get('stock.inventory')
+            storage, = pool.get('stock.location').search(
+                [('code', '=', 'STO')], limit=1)
+            inventory, = Inventory.create([{'location': storage.id,
+                        'company': company, 'lines': [('create', [{
+                                        'product': product.id,
+                                        'quantity': 100000.0}])]}])
+            Inventory.confirm([inventory])
             found = (channel.id, company, product.id, product.code,
                 product.list_price_used)
         transaction.commit()
@@ -77,6 +86,7 @@ def bench_pull(pool, database, sizes):
     from trytond.modules.ecom_connector.tests.woo_simulator import Simulator
     from trytond.modules.ecom_connector.woocommerce import pull_orders
     from trytond.modules.ecom_orders.event_process import drain
+    from trytond.transaction import Transaction
     costs = []
     for size in sizes:
         store = Simulator(consumer_key='ck_bench', consumer_secret='cs_bench')
@@ -89,6 +99,11 @@ def bench_pull(pool, database, sizes):
         drain(database)  # nothing left: the transaction's end drained
         store.stop()
         assert count == size, (count, size)
+        with Transaction().start(database, 0, readonly=True):
+            held = pool.get('sale.sale').search_count([
+                    ('ecom_channel', '=', channel_id),
+                    ('ecom_hold_reason', '!=', None)])
+        assert not held, f"{held} orders held: not all processed"
         costs.append(seconds / size)
         print(f"pull of {size} paid orders: {calls} API calls, pulled and "
             f"stored in {seconds:.2f} s ({size / seconds:.0f} orders/s); "
