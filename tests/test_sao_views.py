@@ -13,12 +13,11 @@ from lxml import etree
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
+from tests.run import MODULES
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAO = os.environ.get('TRYTOND_WEB__ROOT') or os.path.join(
     ROOT, 'var', 'sao', 'package')
-MODULES = ['ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
-    'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers']
 
 
 def sao_tree_widgets():
