@@ -16,6 +16,7 @@ import unittest
 
 from trytond.pyson import PYSONDecoder
 
+from demo import webhooks
 from tests.server import ROOT, Server, build_demo, drop_database
 
 BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
@@ -78,10 +79,13 @@ class DemoBrowserTest(unittest.TestCase):
             [('addresses.subdivision', '!=', None)])
         self.assertEqual(customers, SIZES['customers'])
         # Returns are sales too: of the storefront (-R1) or of an RMA.
+        # The history's orders, and the webhook orders of demo/webhooks.py.
         orders = self.count(session, 'sale.sale', [
                 ('ecom_channel', '!=', None), ('origin', '=', None),
                 ('ecom_external_id', 'not like', '%-R%')])
-        self.assertEqual(orders, SIZES['orders'])
+        self.assertEqual(orders, SIZES['orders'] + webhooks.SALES)
+        self.assertEqual(self.count(session, 'ecom.storefront.event',
+                [('state', '=', 'exception')]), 2)
         archived = self.count(session, 'sale.sale', [
                 ('number', 'like', 'ARC-%'), ('state', '=', 'done')])
         self.assertGreater(archived, 0)

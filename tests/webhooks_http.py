@@ -95,7 +95,7 @@ class WebhooksHTTPTests:
         "An unmapped SKU-less line: 202, Needs Attention, mapped, Retry, sale"
         product_ref = str(random.randrange(10**6, 10**7))
         order = self.woo_order(sku='', product_id=int(product_ref))
-        before = self.footprint()
+        before = self.settled_footprint()
         code, answer, _ = self.deliver_woo(order, 'order.created')
         self.assertEqual(code, 202, answer)
         event = self.event_of(answer)
