@@ -86,12 +86,11 @@ class Channel(metaclass=PoolMeta):
                     ('ecom_api_url', '!=', None)]):
             channel.ecom_run_sync()
 
-    def ecom_run_sync(self, sleep=None):
+    def ecom_run_sync(self):
         """Run each task, logging it; a storefront that refuses or cannot
         be reached fails that task (in the log) and not the others"""
         Sync = Pool().get('ecom.channel.sync')
-        client = woocommerce.Client(self, **(
-                {'sleep': sleep} if sleep else {}))
+        client = woocommerce.Client(self)
         results = {}
         for kind, task in woocommerce.TASKS:
             if kind == 'stock' and not self.ecom_push_stock:

@@ -24,6 +24,8 @@ import time
 from collections import defaultdict
 
 import requests
+from trytond.modules.ecom_orders.event_process import facts
+from trytond.modules.ecom_orders.stock import available_to_sell
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from woocommerce import API
@@ -40,7 +42,7 @@ OVERLAP = datetime.timedelta(seconds=60)
 class Client:
     "One channel's WooCommerce API, counting its calls"
 
-    def __init__(self, channel, sleep=time.sleep):
+    def __init__(self, channel):
         if not (channel.ecom_api_url and channel.ecom_api_key
                 and channel.ecom_api_secret):
             raise ConnectorError(
@@ -51,7 +53,6 @@ class Client:
             consumer_secret=channel.ecom_api_secret,
             version='wc/v3', timeout=30)
         self.calls = 0
-        self.sleep = sleep
 
     def call(self, method, endpoint, data=None, params=None):
         last = None
@@ -65,15 +66,15 @@ class Client:
                     answer = getattr(self.api, method)(endpoint, data)
             except requests.RequestException as e:
                 last = f"{type(e).__name__}: {e}"
-                self.sleep(min(2 ** attempt * 0.5, MAX_WAIT))
+                time.sleep(min(2 ** attempt * 0.5, MAX_WAIT))
                 continue
             if answer.status_code == 429:
                 last = "429 Too Many Requests"
-                self.sleep(_retry_after(answer, attempt))
+                time.sleep(_retry_after(answer, attempt))
                 continue
             if answer.status_code >= 500:
                 last = f"{answer.status_code} {answer.text[:200]}"
-                self.sleep(min(2 ** attempt * 0.5, MAX_WAIT))
+                time.sleep(min(2 ** attempt * 0.5, MAX_WAIT))
                 continue
             if answer.status_code >= 400:
                 raise ConnectorError(
@@ -96,7 +97,6 @@ def pull_orders(channel, client):
     "Store the orders modified since the watermark; return how many"
     pool = Pool()
     Event = pool.get('ecom.storefront.event')
-    from trytond.modules.ecom_orders.event_process import facts
     since = channel.ecom_pull_watermark
     params = {'per_page': PER_PAGE, 'orderby': 'modified', 'order': 'asc',
         'dates_are_gmt': 'true'}
@@ -133,7 +133,6 @@ def push_stock(channel, client):
     what the storefront refused"""
     pool = Pool()
     Listing = pool.get('ecom.channel.listing')
-    from trytond.modules.ecom_orders.stock import available_to_sell
     listings = _listings(channel)
     if not listings or not channel.warehouse:
         return 0, None

@@ -15,7 +15,6 @@ order with a sale gets the newest event's status (paid, cancelled,
 refunded) unless it is not newer than the last change applied.
 """
 import contextlib
-import json
 import logging
 import threading
 import time
@@ -30,7 +29,7 @@ from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import new_items
 from .intake_run import Delivery, ensure_locks, run
-from .lifecycle import apply_status, storefront_status
+from .lifecycle import apply_status, modified_at, storefront_status
 from .webhooks import storefront_fields, to_order
 
 logger = logging.getLogger(__name__)
@@ -248,10 +247,7 @@ def _record_created(items):
                 Sale.write([Sale(result.sale)], {
                         'ecom_storefront_modified': event.modified_at})
         else:
-            Event.write([event], {'state': 'exception', 'code': result.code,
-                    'attempts': event.attempts + 1,
-                    'errors': '\n'.join(f'{f}: {r}' for f, r in
-                        storefront_fields(event.kind, result.errors))})
+            _to_exception(event, result.code, result.errors)
         _supersede(older, newest)
 
 
@@ -301,17 +297,20 @@ def _apply(pool, newest, older, sale_id):
 
 
 def _fail(pool, newest, older, errors, code):
-    Event = pool.get('ecom.storefront.event')
-    event = Event(newest)
-    Event.write([event], {'state': 'exception', 'code': code,
-            'attempts': event.attempts + 1,
-            'errors': '\n'.join(f'{f}: {r}' for f, r in errors)})
+    _to_exception(pool.get('ecom.storefront.event')(newest), code, errors)
     _supersede(older, newest)
+
+
+def _to_exception(event, code, errors):
+    "Into Needs Attention, every reason in the storefront's field names"
+    event.__class__.write([event], {'state': 'exception', 'code': code,
+            'attempts': event.attempts + 1,
+            'errors': '\n'.join(f'{f}: {r}' for f, r in
+                storefront_fields(event.kind, errors))})
 
 
 def facts(kind, data):
     "What the event list shows of a webhook body, read before storing it"
-    from .lifecycle import modified_at
     if not isinstance(data, dict):
         return {}
     external_id = data.get('id')
@@ -323,7 +322,3 @@ def facts(kind, data):
         'number': str(number)[:100] if number else None,
         'modified_at': modified_at(kind, data),
         }
-
-
-def payload_text(data):
-    return json.dumps(data, default=str)
