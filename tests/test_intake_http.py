@@ -152,14 +152,20 @@ class IntakeHTTPTest(
 
     def settled_footprint(self, timeout=120):
         """The footprint once what earlier webhooks started (processed
-        after their answers) has finished: the same twice, 1 s apart"""
+        after their answers) has finished: no event left to process, no
+        event's sale left to process, the same twice, 1 s apart"""
         deadline = time.monotonic() + timeout
         before = self.footprint()
         while time.monotonic() < deadline:
             time.sleep(1)
             now = self.footprint()
+            # An event is done once its sale exists; the sale's processing
+            # (shipment, invoice) commits after: a done event's sale still
+            # confirmed has not been processed yet.
             if now == before and not self.count('ecom.storefront.event',
-                    [('state', '=', 'received')]):
+                    ['OR', ('state', '=', 'received'), [
+                            ('state', '=', 'done'),
+                            ('sale.state', '=', 'confirmed')]]):
                 return now
             before = now
         return before

@@ -11,6 +11,7 @@ expiring earn entries first (FIFO), which is what expiry looks at.
 """
 import datetime as dt
 import math
+from collections import defaultdict
 
 from sql import Null
 from trytond.i18n import gettext
@@ -19,6 +20,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.ecom_base.records import forget
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 
@@ -134,6 +136,49 @@ class Account(ModelSQL, ModelView):
             account, = cls.create([{'company': company, 'party': party.id}])
         return account
 
+    @classmethod
+    def of_parties(cls, company, party_ids):
+        """{party id: account} of the company's customers, the missing
+        accounts created in one go"""
+        accounts = {}
+        for chunk in grouped_slice(sorted(set(party_ids))):
+            for account in cls.search([
+                        ('company', '=', company),
+                        ('party', 'in', list(chunk))]):
+                accounts[account.party.id] = account
+        missing = sorted(set(party_ids) - set(accounts))
+        if missing:
+            with without_check_access():
+                for account in cls.create([
+                            {'company': company, 'party': p}
+                            for p in missing]):
+                    accounts[account.party.id] = account
+        return accounts
+
+    @classmethod
+    def earn_many(cls, earnings, date=None):
+        """Credit [(account, points, program, sale, note)] at once: one
+        UPDATE per account, one create of the entries"""
+        Entry = Pool().get('ecom.loyalty.entry')
+        date = date or Pool().get('ir.date').today()
+        totals = defaultdict(int)
+        for account, points, *_ in earnings:
+            totals[account.id] += points
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for account_id, points in totals.items():
+            cursor.execute(*table.update([table.balance],
+                    [table.balance + points], where=table.id == account_id))
+        forget(cls, list(totals))
+        with without_check_access():
+            return Entry.create([{
+                        'account': account.id, 'kind': 'earn',
+                        'points': points, 'remaining': points, 'date': date,
+                        'expires_on': date + dt.timedelta(
+                            days=program.expiry_days),
+                        'sale': sale.id if sale else None, 'note': note}
+                    for account, points, program, sale, note in earnings])
+
     def _add(self, points):
         table = self.__table__()
         cursor = Transaction().connection.cursor()
@@ -146,16 +191,7 @@ class Account(ModelSQL, ModelView):
         return done
 
     def earn(self, points, program, sale=None, note=None, date=None):
-        Entry = Pool().get('ecom.loyalty.entry')
-        date = date or Pool().get('ir.date').today()
-        self._add(points)
-        with without_check_access():
-            entry, = Entry.create([{
-                    'account': self.id, 'kind': 'earn', 'points': points,
-                    'remaining': points, 'date': date,
-                    'expires_on': date + dt.timedelta(
-                        days=program.expiry_days),
-                    'sale': sale.id if sale else None, 'note': note}])
+        entry, = self.earn_many([(self, points, program, sale, note)], date)
         return entry
 
     def redeem(self, points, program=None, sale=None, note=None):

@@ -1,12 +1,14 @@
 """Loyalty points on orders: earned when an order is processed, redeemed
 as a discount line of a draft order (wizard *Redeem Loyalty Points*), given
 back when the order is cancelled."""
+from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.ecom_orders.intake_format import IntakeConflict, IntakeError
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -32,25 +34,54 @@ class Sale(metaclass=PoolMeta):
         return Program.find(
             self.company.id, channel.shop if channel else None)
 
-    def ecom_goods_amount(self, program=None):
-        """Untaxed amount of the goods (less the program's points discount),
-        in the company's currency"""
-        Currency = Pool().get('currency.currency')
-        discount = program.discount_product if program else None
-        amount = sum((l.amount or 0) for l in self.lines
-            if l.type == 'line' and l.product and (
-                l.product.type == 'goods' or l.product == discount))
-        with Transaction().set_context(date=self.sale_date):
-            return Currency.compute(
-                self.currency, amount, self.company.currency, round=False)
+    @classmethod
+    def ecom_goods_amounts(cls, pairs):
+        """{sale id: untaxed amount of the goods (and of the program's
+        points discount)} in the company's currency, for [(sale, program)]:
+        one query per slice of sales (reading the lines' Function amounts
+        sale after sale re-reads every prefetched sale's lines)"""
+        pool = Pool()
+        Currency = pool.get('currency.currency')
+        line = pool.get('sale.line').__table__()
+        product = pool.get('product.product').__table__()
+        template = pool.get('product.template').__table__()
+        cursor = Transaction().connection.cursor()
+        by_id = {s.id: (s, p) for s, p in pairs}
+        amounts = dict.fromkeys(by_id, Decimal(0))
+        for chunk in grouped_slice(list(by_id)):
+            cursor.execute(*line.join(product,
+                    condition=line.product == product.id
+                    ).join(template,
+                    condition=product.template == template.id
+                    ).select(line.sale, line.product, line.quantity,
+                    line.unit_price, template.type,
+                    where=reduce_ids(line.sale, list(chunk))
+                    & (line.type == 'line')))
+            for sale_id, product_id, quantity, unit_price, type_ in cursor:
+                sale, program = by_id[sale_id]
+                discount = program.discount_product if program else None
+                if type_ != 'goods' and (
+                        not discount or discount.id != product_id):
+                    continue
+                amounts[sale_id] += sale.currency.round(
+                    Decimal(str(quantity or 0))
+                    * Decimal(str(unit_price or 0)))
+        for sale_id, (sale, _) in by_id.items():
+            if sale.currency != sale.company.currency:
+                with Transaction().set_context(date=sale.sale_date):
+                    amounts[sale_id] = Currency.compute(sale.currency,
+                        amounts[sale_id], sale.company.currency, round=False)
+        return amounts
 
     @classmethod
     def ecom_earn_points(cls, sales):
-        "Credit the points of processed orders, once per order"
+        """Credit the points of processed orders, once per order, in bulk:
+        what was earned already, the amounts, the accounts and the entries
+        each in one go"""
         pool = Pool()
         Account = pool.get('ecom.loyalty.account')
         Entry = pool.get('ecom.loyalty.entry')
-        programs = {}
+        programs, todo = {}, []
         for sale in sales:
             if sale.state not in {'processing', 'done'}:
                 continue
@@ -59,17 +90,28 @@ class Sale(metaclass=PoolMeta):
                 else None
             if key not in programs:
                 programs[key] = sale.ecom_loyalty_program()
-            program = programs[key]
-            if not program or Entry.search([
-                        ('sale', '=', sale.id), ('kind', '=', 'earn')],
-                    limit=1):
-                continue
-            points = program.points_for(sale.ecom_goods_amount(program))
-            if points:
-                Account.of(sale.company.id, sale.party).earn(
-                    points, program, sale=sale,
-                    note=gettext('ecom_customers.msg_loyalty_earned_note',
-                        sale=sale.rec_name))
+            if programs[key]:
+                todo.append((sale, programs[key]))
+        if not todo:
+            return
+        earned = set()
+        for chunk in grouped_slice([s.id for s, _ in todo]):
+            earned.update(e['sale'] for e in Entry.search_read([
+                        ('sale', 'in', list(chunk)), ('kind', '=', 'earn')],
+                    fields_names=['sale']))
+        todo = [(s, p) for s, p in todo if s.id not in earned]
+        amounts = cls.ecom_goods_amounts(todo)
+        earnings = defaultdict(list)  # company -> [(sale, points, program)]
+        for sale, program in todo:
+            if points := program.points_for(amounts[sale.id]):
+                earnings[sale.company.id].append((sale, points, program))
+        for company, items in earnings.items():
+            accounts = Account.of_parties(
+                company, [s.party.id for s, _, _ in items])
+            Account.earn_many([(accounts[s.party.id], points, program, s,
+                        gettext('ecom_customers.msg_loyalty_earned_note',
+                            sale=s.rec_name))
+                    for s, points, program in items])
 
     @classmethod
     def ecom_refund_points(cls, sales):
