@@ -99,10 +99,11 @@ def main():
     ordinary_rate = args.ordinary / ordinary_s
     backend = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://').split(
         ':')[0]
+    matched = reconciled(accepted) if args.paid else None
     print(f"\nbackend: {backend}; {len(accepted)} orders accepted of "
         f"{len(orders)}, batches of {BATCH}; "
-        + ("paid by Stripe, captures reconciled: "
-            f"{reconciled(args.database)}" if args.paid else "pending payment"))
+        + (f"paid by Stripe, captures reconciled: {matched}" if args.paid
+            else "pending payment"))
     rows = [
         ("intake (HTTP batch: validate, reserve, confirm)", intake_rate),
         ("processing (shipments + invoices, queued)", process_rate),
@@ -115,12 +116,20 @@ def main():
     print(f"  ratio intake / ordinary:{intake_rate / ordinary_rate:>40.1f}x")
     print(f"  ratio end to end / ordinary:{end_to_end / ordinary_rate:>36.1f}x")
     print("targets: intake >= 200 orders/s and >= 20x the ordinary path")
+    if args.paid and matched != len(accepted):
+        # A paid order whose capture is left unmatched is an accountant's
+        # problem the bench must not hide.
+        sys.exit(f"FAILED: {len(accepted) - matched} captures of paid orders "
+            "left unmatched (not reconciled)")
 
 
-def reconciled(database):
+def reconciled(external_ids):
+    "How many of these orders' captures were matched with their invoice"
     from proteus import Model
     Transaction_ = Model.get('ecom.payment.transaction')
-    return len(Transaction_.find([('state', '=', 'reconciled')]))
+    return len(Transaction_.find([('state', '=', 'reconciled'),
+                ('kind', '=', 'capture'),
+                ('external_order', 'in', external_ids)]))
 
 
 def stock_up(database):
