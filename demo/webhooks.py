@@ -1,6 +1,8 @@
 """Demo storefront events: listings of the WooCommerce store, webhook
 orders that became sales (one of them cancelled afterwards) and a few in
-*Needs Attention* (an unmapped product, a currency the company lacks).
+*Needs Attention* (an unmapped product, a currency the company lacked
+then); a US store whose taxes WooCommerce computes (6 % Pennsylvania sales
+tax mapped to ours; a New Jersey order waits for its code's mapping).
 
 Runs after the rest of the demo is committed: the events go through the
 real processing (``event_process.drain``), which opens its own
@@ -13,7 +15,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from trytond.pool import Pool
 
 CENT = Decimal('0.01')
-SALES = 4  # webhook orders that become sales (one then cancelled)
+WOO_SALES = 4  # WooCommerce orders that become sales (one then cancelled)
+SALES = WOO_SALES + 1  # and the US store's
+EXCEPTIONS = 3  # in Needs Attention
 
 
 def build(database, pool, log):
@@ -21,7 +25,7 @@ def build(database, pool, log):
     from trytond.modules.ecom_orders.event_process import drain
     from trytond.transaction import Transaction
     count = 0
-    for step in [_events, _cancellation]:
+    for step in [_events, _cancellation, _us_store]:
         with Transaction().start(database, 0) as transaction:
             company_id = pool.get('company.company').search([])[0].id
             with transaction.set_context(company=company_id, language='en'):
@@ -48,10 +52,10 @@ def _events(pool):
                 'storefront_variant': '', 'storefront_sku': p.code,
                 'storefront_name': p.name, 'product': p.id,
                 } for i, p in enumerate(products)])
-    products = [products[i % len(products)] for i in range(4)]
+    products = [products[i % len(products)] for i in range(WOO_SALES)]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     orders = []
-    for i in range(SALES):  # mapped, without SKU: sales
+    for i in range(WOO_SALES):  # mapped, without SKU: sales
         orders.append(('order.created',
                 _woo(9100 + i, products[i], 7000 + i, now, i)))
     # a product nobody has mapped (storefront product 7099)
@@ -73,6 +77,83 @@ def _cancellation(pool):
                     status='cancelled', date_modified_gmt=(
                         modified + dt.timedelta(minutes=20)).isoformat()))])
     return 1
+
+
+def _us_store(pool):
+    """US dollars and the United States added after the USD order above
+    (still in Needs Attention, to retry); the US store's channel with its
+    taxes computed by WooCommerce: one order paid with 6 % PA sales tax,
+    one with New Jersey's code that nobody has mapped"""
+    Currency = pool.get('currency.currency')
+    Tax = pool.get('account.tax')
+    Channel = pool.get('ecom.channel')
+    Product = pool.get('product.product')
+    year_ago = dt.date.today() - dt.timedelta(days=400)
+    eur, = Currency.search([('code', '=', 'EUR')])
+    if not eur.rates:
+        Currency.write([eur], {'rates': [('create', [
+                            {'date': year_ago, 'rate': Decimal(1)}])]})
+    Currency.create([{'name': "US Dollar", 'code': 'USD', 'symbol': '$',
+                'digits': 2, 'rounding': CENT, 'rates': [('create', [
+                            {'date': year_ago, 'rate': Decimal('1.08')}])]}])
+    pool.get('country.country').create([{'name': "United States",
+                'code': 'US', 'subdivisions': [('create', [
+                            {'code': 'US-PA', 'name': "Pennsylvania",
+                                'type': 'state'},
+                            {'code': 'US-NJ', 'name': "New Jersey",
+                                'type': 'state'}])]}])
+    vat = Tax.search([('parent', '=', None)], limit=1)[0]
+    sales_tax, = Tax.create([{'name': "PA Sales Tax 6%",
+                'description': "PA Sales Tax 6%", 'type': 'percentage',
+                'rate': Decimal('0.06'), 'company': vat.company.id,
+                'invoice_account': vat.invoice_account.id,
+                'credit_note_account': vat.credit_note_account.id}])
+    woo, = Channel.search([('kind', '=', 'woocommerce')], limit=1)
+    us, = Channel.create([{'name': "Alpine Outfitters US", 'code': 'us',
+                'kind': 'woocommerce', 'shop': woo.shop.id,
+                'company': woo.company.id, 'hmac_secret': 'demo-us-secret',
+                'shipping_product': woo.shipping_product.id,
+                'tax_policy': 'storefront',
+                'storefront_taxes': [('create', [{'code': 'US-PA-TAX-1',
+                                'tax': sales_tax.id}])]}])
+    product, = Product.search([('code', 'like', '%-%-%'),
+            ('salable', '=', True), ('type', '=', 'goods')],
+        order=[('code', 'DESC')], limit=1)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    _receive(us, [('order.created', _us_order(9200, product, 'PA', now)),
+            ('order.created', _us_order(9201, product, 'NJ', now))])
+    return 2
+
+
+def _us_order(order_id, product, state, now):
+    "A WooCommerce order of the US store: 6 % on the goods and shipping"
+    price = (product.list_price_used * Decimal('1.08')).quantize(CENT)
+    shipping = Decimal('5.99')
+    code = f'US-{state}-TAX-1'
+    tax, ship_tax = (price * Decimal('0.06'), shipping * Decimal('0.06'))
+    total_tax = (tax + ship_tax).quantize(CENT, ROUND_HALF_EVEN)
+    modified = now - dt.timedelta(minutes=5)
+    return {
+        'id': order_id, 'number': str(order_id), 'status': 'processing',
+        'currency': 'USD', 'date_created_gmt': modified.isoformat(),
+        'date_modified_gmt': modified.isoformat(),
+        'billing': {'first_name': "Amy", 'last_name': f"Ross {state}",
+            'address_1': "12 Market St", 'city': "Philadelphia",
+            'state': state, 'postcode': "19106", 'country': "US",
+            'email': f'us.{order_id}@example.com'},
+        'line_items': [{'product_id': 8000, 'variation_id': 0,
+                'sku': product.code, 'name': product.name, 'quantity': 1,
+                'subtotal': str(price), 'total': str(price),
+                'taxes': [{'id': 1, 'total': str(tax)}]}],
+        'shipping_lines': [{'method_title': "Flat rate",
+                'method_id': 'flat_rate', 'total': str(shipping),
+                'taxes': [{'id': 1, 'total': str(ship_tax)}]}],
+        'tax_lines': [{'rate_id': 1, 'rate_code': code,
+                'label': f"{state} Sales Tax", 'rate_percent': 6}],
+        'payment_method': 'stripe', 'transaction_id': f'pi_demo{order_id}',
+        'total': str(price + shipping + total_tax),
+        'total_tax': str(total_tax),
+        }
 
 
 def _receive(channel, orders):

@@ -72,7 +72,8 @@ class DemoBrowserTest(unittest.TestCase):
                     ('attributes.size', 'in', ['s', 'm', 'l'])]), 9)
         self.assertEqual(self.count(session, 'product.image', []),
             SIZES['products'])
-        self.assertEqual(self.count(session, 'ecom.channel', []), 3)
+        # the history's three, and the US store of demo/webhooks.py
+        self.assertEqual(self.count(session, 'ecom.channel', []), 4)
         self.assertEqual(self.count(session, 'product.category',
                 [('parent.parent', '!=', None)]), 29)
         customers = self.count(session, 'party.party',
@@ -85,7 +86,15 @@ class DemoBrowserTest(unittest.TestCase):
                 ('ecom_external_id', 'not like', '%-R%')])
         self.assertEqual(orders, SIZES['orders'] + webhooks.SALES)
         self.assertEqual(self.count(session, 'ecom.storefront.event',
-                [('state', '=', 'exception')]), 2)
+                [('state', '=', 'exception')]), webhooks.EXCEPTIONS)
+        us_sale, = self.server.rpc('model.sale.sale.search_read', [
+                ('ecom_external_id', '=', '9200')], 0, None, None,
+            ['total_amount', 'ecom_storefront_total', 'currency.code'], {},
+            session=session)
+        # taxes computed by the storefront: the customer paid what we booked
+        self.assertEqual(us_sale['total_amount'],
+            us_sale['ecom_storefront_total'])
+        self.assertEqual(us_sale['currency.code'], 'USD')
         archived = self.count(session, 'sale.sale', [
                 ('number', 'like', 'ARC-%'), ('state', '=', 'done')])
         self.assertGreater(archived, 0)

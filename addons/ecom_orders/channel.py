@@ -41,6 +41,20 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
             ], "Invoice Posting", required=True,
         help="Post the customer invoice as soon as the storefront reports "
         "the order paid, or leave it in draft for accounting.")
+    tax_policy = fields.Selection([
+            ('ours', "Our Taxes Must Match"),
+            ('storefront', "Computed by the Storefront"),
+            ], "Taxes", required=True,
+        help="Our taxes: each line gets its product's customer taxes and "
+        "the order is refused when the storefront's total differs. "
+        "Computed by the storefront: each line gets the taxes the "
+        "storefront charged, mapped in Storefront Taxes (for a storefront "
+        "that sells where our products' taxes do not apply, such as US "
+        "sales tax).")
+    storefront_taxes = fields.One2Many(
+        'ecom.channel.tax', 'channel', "Storefront Taxes",
+        states={'invisible': Eval('tax_policy') != 'storefront'},
+        help="Which of our taxes each storefront tax code is.")
     preparation_days = fields.Integer(
         "Ship Within (Days)", required=True,
         domain=[('preparation_days', '>=', 0)],
@@ -77,6 +91,10 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
     @staticmethod
     def default_invoice_policy():
         return 'paid'
+
+    @staticmethod
+    def default_tax_policy():
+        return 'ours'
 
     @staticmethod
     def default_preparation_days():

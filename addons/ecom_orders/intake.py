@@ -19,6 +19,7 @@ from trytond import backend
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .channel_tax import StorefrontTaxes
 from .intake_format import IntakeError, net_unit_price
 from .stock import available_to_sell
 
@@ -217,6 +218,7 @@ class Intake:
         self.products = {p.id: p for p in pool.get('product.product').browse(
                 sorted({i for it in items for i in it.products.values()}))}
         self.taxes = {}
+        self.storefront_taxes = StorefrontTaxes(self.channel)
         self.new_parties = []
         self.new_addresses = {}
 
@@ -285,22 +287,29 @@ class Intake:
             party, order, order.billing, 'billing_address')
         sale.shipment_address = self._address(
             party, order, order.shipping, 'shipping_address')
-        lines = []
+        lines, unmapped = [], []
+        storefront = self.storefront_taxes
         for index, order_line in enumerate(order.lines):
             product = self.products[item.products[index]]
             lines.append(self._line(
                     sale, product, Decimal(order_line.quantity),
-                    net_unit_price(order_line)))
+                    net_unit_price(order_line), storefront.taxes(
+                        order_line.taxes, f'lines[{index}].taxes', unmapped)
+                    if storefront.active else None))
         if order.shipping_amount:
             if not channel.shipping_product:
                 raise IntakeError(422, [('shipping.amount',
                             ("the channel has no shipping product to "
                             "charge shipping with"))])
             line = self._line(sale, channel.shipping_product, Decimal(1),
-                net_unit_price(_Plain(order.shipping_amount)))
+                net_unit_price(_Plain(order.shipping_amount)),
+                storefront.taxes(order.shipping_taxes, 'shipping.taxes',
+                    unmapped) if storefront.active else None)
             line.description = ' '.join(
                 filter(None, ["Shipping:", order.shipping_method]))
             lines.append(line)
+        if unmapped:
+            raise IntakeError(422, unmapped, 'unmapped_tax')
         # other modules' lines (loyalty points); batch: their scratch space
         lines.extend(sale.ecom_intake_lines(order, lines, self.batch))
         sale.lines = lines
@@ -309,12 +318,16 @@ class Intake:
         sale.on_change_lines()
         return sale
 
-    def _line(self, sale, product, quantity, unit_price):
+    def _line(self, sale, product, quantity, unit_price, taxes=None):
+        "A sale line with the product's taxes, or the given taxes"
         Line = Pool().get('sale.line')
         line = Line(
             sale=sale, type='line', product=product,
             quantity=float(quantity), unit=product.sale_uom,
             unit_price=unit_price)
+        if taxes is not None:
+            line.taxes = taxes
+            return line
         party = sale.party if sale.party.id else None
         key = (product.id, party.id if party else None)
         if key not in self.taxes:

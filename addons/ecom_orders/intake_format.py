@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 MAX_LINES = 500
+MAX_STRINGS = 20
 PAYMENT_STATES = ('pending', 'paid')
 DELIVERIES = ('carrier', 'pickup')
 # How far ahead of ours a storefront's clock may be.
@@ -65,6 +66,8 @@ class Line:
     # the storefront's own ids, resolved through the channel's listings
     product_ref: str | None = None
     variant_ref: str = ''
+    # the storefront's tax codes (a channel whose taxes it computes)
+    taxes: list = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Order:
     lang: str | None = None
     shipping_method: str | None = None
     shipping_amount: Decimal = Decimal(0)
+    shipping_taxes: list = field(default_factory=list)
     delivery: str = 'carrier'
     created_at: datetime.datetime | None = None
     coupons: list = field(default_factory=list)
@@ -130,14 +134,20 @@ class Checker:
         return [(f'{key}[{i}].', raw) for i, raw in enumerate(items)
             if self.obj(raw, f'{key}[{i}]') is not None]
 
-    def strings(self, data, key):
+    def strings(self, data, key, path='', max_items=MAX_STRINGS):
         "The stripped non-empty strings of the optional list data[key]"
+        raws = data.get(key) or []
+        if not isinstance(raws, list) or len(raws) > max_items:
+            self.error(f'{path}{key}',
+                f"must be a list of at most {max_items} strings")
+            return []
         values = []
-        for i, raw in enumerate(data.get(key) or []):
-            if isinstance(raw, str) and raw.strip():
+        for i, raw in enumerate(raws):
+            if isinstance(raw, str) and raw.strip() and len(raw) <= 100:
                 values.append(raw.strip())
             else:
-                self.error(f'{key}[{i}]', "must be a non-empty string")
+                self.error(f'{path}{key}[{i}]',
+                    "must be a non-empty string of at most 100 characters")
         return values
 
     def text(self, data, key, path, required=True, max_length=255):
@@ -262,14 +272,17 @@ def parse_order(data):
                     "is larger than the line amount")
             lines.append(Line(sku, quantity, unit_price, discount,
                     chk.text(raw, 'name', path, required=False),
-                    product_ref, variant_ref))
+                    product_ref, variant_ref,
+                    chk.strings(raw, 'taxes', path)))
 
     shipping_method, shipping_amount = None, Decimal(0)
+    shipping_taxes = []
     delivery = 'carrier'
     ship = chk.obj(data.get('shipping'), 'shipping', required=False)
     if ship is not None:
         shipping_method = chk.text(ship, 'method', 'shipping.', required=False)
         shipping_amount = chk.amount(ship, 'amount', 'shipping.') or 0
+        shipping_taxes = chk.strings(ship, 'taxes', 'shipping.')
         delivery = chk.text(ship, 'type', 'shipping.', required=False) or (
             'carrier')
         if delivery not in DELIVERIES:
@@ -304,6 +317,7 @@ def parse_order(data):
         lang=chk.text(customer, 'lang', 'customer.', required=False),
         billing=billing, shipping=shipping, lines=lines,
         shipping_method=shipping_method, shipping_amount=shipping_amount,
+        shipping_taxes=shipping_taxes,
         delivery=delivery, created_at=created_at, coupons=coupons, total=total, tax=tax,
         payment_state=payment_state or 'pending',
         payment_reference=chk.text(

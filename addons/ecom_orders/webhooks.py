@@ -45,6 +45,24 @@ def _rename(error, names):
     return IntakeError(error.status, errors, error.code)
 
 
+def _charged(taxes, amount_key):
+    "The tax entries that charged something (a 0 rate charges nothing)"
+    return [t for t in taxes or [] if isinstance(t, dict)
+        and isinstance(_dec(t.get(amount_key)), Decimal)
+        and _dec(t.get(amount_key))]
+
+
+def _woo_tax_codes(data):
+    "{rate id: the rate's code} of a WooCommerce order's tax lines"
+    return {t.get('rate_id'): t.get('rate_code') or str(t.get('rate_id'))
+        for t in data.get('tax_lines') or [] if isinstance(t, dict)}
+
+
+def _woo_taxes(item, codes):
+    return [codes.get(t.get('id')) or str(t.get('id'))
+        for t in _charged(item.get('taxes'), 'total')]
+
+
 def _woo_address(data, fallback=None):
     data = data or {}
     if not data.get('address_1') and fallback is not None:
@@ -72,6 +90,7 @@ def from_woocommerce(data):
                     "send them as products or shipping"))])
     billing = data.get('billing') or {}
     billing_address = _woo_address(billing)
+    codes = _woo_tax_codes(data)
     lines = []
     for item in data.get('line_items') or []:
         if not isinstance(item, dict):
@@ -82,7 +101,8 @@ def from_woocommerce(data):
         line = {'sku': item.get('sku'), 'quantity': item.get('quantity'),
             'name': item.get('name'), 'unit_price': item.get('subtotal'),
             'product_id': _ref(item.get('product_id')),
-            'variant_id': _ref(item.get('variation_id'))}
+            'variant_id': _ref(item.get('variation_id')),
+            'taxes': _woo_taxes(item, codes)}
         if (isinstance(quantity, Decimal) and quantity > 0
                 and isinstance(subtotal, Decimal)
                 and isinstance(total, Decimal)):
@@ -116,6 +136,8 @@ def from_woocommerce(data):
             'type': 'pickup' if any(
                 isinstance(s, dict) and s.get('method_id') in WOO_PICKUP
                 for s in shipping_lines) else None,
+            'taxes': sorted({c for s in shipping_lines if isinstance(s, dict)
+                    for c in _woo_taxes(s, codes)}),
             } if shipping_lines else None,
         'coupons': [c.get('code') for c in data.get('coupon_lines') or []
             if isinstance(c, dict)],
@@ -135,6 +157,7 @@ WOO_NAMES = [
     ('customer.email', 'billing.email'), ('totals.total', 'total'),
     ('totals.tax', 'total_tax'), ('shipping.amount', 'shipping_lines'),
     ('created_at', 'date_created_gmt'), ('shipping.type', 'shipping_lines'),
+    ('shipping.taxes', 'shipping_lines'),
     ]
 
 
@@ -155,6 +178,14 @@ def _shopify_address(data):
         }
 
 
+def _shopify_taxes(item):
+    """A Shopify line's taxes by title (Shopify gives tax lines no id), by
+    rate when untitled"""
+    codes = (str(t.get('title') or t.get('rate') or '').strip()
+        for t in _charged(item.get('tax_lines'), 'price'))
+    return [c for c in codes if c]
+
+
 def from_shopify(data):
     "Generic order from a Shopify ``orders/create`` webhook body"
     if not isinstance(data, dict):
@@ -172,7 +203,8 @@ def from_shopify(data):
             'name': item.get('title'), 'unit_price': item.get('price'),
             'discount': discount,
             'product_id': _ref(item.get('product_id')),
-            'variant_id': _ref(item.get('variant_id'))}
+            'variant_id': _ref(item.get('variant_id')),
+            'taxes': _shopify_taxes(item)}
         price, quantity = _dec(item.get('price')), _dec(item.get('quantity'))
         tax = _sum(t.get('price') for t in item.get('tax_lines') or []
             if isinstance(t, dict))
@@ -217,6 +249,8 @@ def from_shopify(data):
             'type': 'pickup' if any(
                 'pickup' in str(s.get('code') or s.get('source') or '').lower()
                 for s in shipping_lines) else None,
+            'taxes': sorted({c for s in shipping_lines
+                    for c in _shopify_taxes(s)}),
             } if shipping_lines else None,
         'coupons': [c.get('code') for c in data.get('discount_codes') or []
             if isinstance(c, dict)],
@@ -237,7 +271,7 @@ SHOPIFY_NAMES = [
     ('external_id', 'id'), ('lines', 'line_items'),
     ('customer.email', 'email'), ('totals.total', 'total_price'),
     ('totals.tax', 'total_tax'), ('shipping.amount', 'shipping_lines'),
-    ('shipping.type', 'shipping_lines'),
+    ('shipping.type', 'shipping_lines'), ('shipping.taxes', 'shipping_lines'),
     ]
 
 FORMATS = {

@@ -295,9 +295,11 @@ class IntakeFormatTestCase(unittest.TestCase):
                 'billing_address': {'name': "Jo", 'address1': "Via 2",
                     'city': "Roma", 'zip': "00100", 'country_code': "IT"},
                 'line_items': [{'sku': 'S', 'quantity': 1, 'price': '12.10',
-                        'tax_lines': [{'price': '2.10'}]}],
+                        'tax_lines': [{'title': "IVA", 'rate': 0.21,
+                                'price': '2.10'},
+                            {'title': "Zero", 'rate': 0, 'price': '0.00'}]}],
                 'shipping_lines': [{'title': "Std", 'price': '6.05',
-                        'tax_lines': [{'price': '1.05'}]}],
+                        'tax_lines': [{'rate': 0.21, 'price': '1.05'}]}],
                 'customer_locale': 'it-IT',
                 'payment_gateway_names': ['shopify_payments', 'gift_card'],
                 'total_price': '18.15', 'total_tax': '3.15'})
@@ -306,3 +308,48 @@ class IntakeFormatTestCase(unittest.TestCase):
         self.assertEqual(order.payment_method, 'shopify_payments')
         self.assertEqual(order.lines[0].unit_price, Decimal('10.00'))
         self.assertEqual(order.shipping_amount, Decimal('5.00'))
+        # What the storefront charged, by title (by rate when untitled),
+        # for a channel whose taxes the storefront computes.
+        self.assertEqual(order.lines[0].taxes, ['IVA'])
+        self.assertEqual(order.shipping_taxes, ['0.21'])
+
+    def test_woocommerce_taxes_by_rate_code(self):
+        "Each line's charged rates by the order's rate codes; 0 charges none"
+        order = to_order('woocommerce', {
+                'id': 8, 'currency': 'USD', 'status': 'processing',
+                'billing': {'first_name': "Amy", 'address_1': "12 Market St",
+                    'city': "Philadelphia", 'postcode': "19106",
+                    'country': "US", 'email': "amy@example.com"},
+                'line_items': [{'sku': 'S', 'quantity': 1,
+                        'subtotal': '10.00', 'total': '10.00',
+                        'taxes': [{'id': 7, 'total': '0.60'},
+                            {'id': 8, 'total': '0.00'}]},
+                    {'sku': 'T', 'quantity': 1, 'subtotal': '5.00',
+                        'total': '5.00', 'taxes': [{'id': 9, 'total': '1'}]}],
+                'shipping_lines': [{'method_title': "Flat", 'total': '4.00',
+                        'taxes': [{'id': 7, 'total': '0.24'}]}],
+                'tax_lines': [{'rate_id': 7, 'rate_code': 'US-PA-TAX-1'},
+                    {'rate_id': 8, 'rate_code': 'US-PA-ZERO-2'}],
+                'total': '20.84', 'total_tax': '1.84'})
+        self.assertEqual([l.taxes for l in order.lines],
+            [['US-PA-TAX-1'], ['9']])
+        self.assertEqual(order.shipping_taxes, ['US-PA-TAX-1'])
+
+    def test_generic_taxes_bounded(self):
+        "A line's taxes are a short list of codes, each error named"
+        order = {'external_id': 'T1', 'currency': 'USD',
+            'customer': {'email': 'amy@example.com'},
+            'billing_address': {'name': "Amy", 'street': "12 Market St",
+                'city': "Philadelphia", 'postal_code': "19106",
+                'country': "US"},
+            'lines': [{'sku': 'S', 'quantity': 1, 'unit_price': '10',
+                    'taxes': 'US-PA'},
+                {'sku': 'T', 'quantity': 1, 'unit_price': '10',
+                    'taxes': ['US-PA', '', 'x' * 101]}],
+            'shipping': {'amount': '1', 'taxes': ['US-PA'] * 21},
+            'totals': {'total': '21'}}
+        with self.assertRaises(IntakeError) as cm:
+            to_order('generic', order)
+        self.assertEqual([f for f, _ in cm.exception.errors], [
+                'lines[0].taxes', 'lines[1].taxes[1]', 'lines[1].taxes[2]',
+                'shipping.taxes'])
