@@ -5,8 +5,12 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
-from . import woocommerce
+from . import shopify_admin, woocommerce
 from .exceptions import ConnectorError
+
+# the storefronts with a connector: their API module (Client, TASKS)
+CONNECTED = {'woocommerce': woocommerce, 'shopify': shopify_admin}
+KINDS = sorted(CONNECTED)
 
 
 class Channel(metaclass=PoolMeta):
@@ -14,9 +18,11 @@ class Channel(metaclass=PoolMeta):
 
     ecom_api_url = fields.Char(
         "API URL", strip=True,
-        states={'invisible': Eval('kind') != 'woocommerce'},
-        help="The storefront's address (https://shop.example.com): the "
-        "REST API is under /wp-json/wc/v3/.")
+        states={'invisible': ~Eval('kind').in_(KINDS)},
+        help="The storefront's address: WooCommerce https://shop.example.com "
+        "(the REST API is under /wp-json/wc/v3/), Shopify "
+        "https://<shop>.myshopify.com (the Admin API is under "
+        "/admin/api/).")
     ecom_api_key = fields.Char(
         "API Key", strip=True,
         states={'invisible': Eval('kind') != 'woocommerce'},
@@ -24,17 +30,26 @@ class Channel(metaclass=PoolMeta):
         "key (ck_…) of a key with Read/Write permissions.")
     ecom_api_secret = fields.Char(
         "API Secret", strip=True,
-        states={'invisible': Eval('kind') != 'woocommerce'},
-        help="The consumer secret (cs_…) of the same key.")
+        states={'invisible': ~Eval('kind').in_(KINDS)},
+        help="WooCommerce: the consumer secret (cs_…) of the same key. "
+        "Shopify: the custom app's Admin API access token (shpat_…) with "
+        "the scopes read_orders, write_inventory, read_locations, "
+        "write_merchant_managed_fulfillment_orders.")
+    ecom_shopify_location = fields.Char(
+        "Shopify Location", strip=True,
+        states={'invisible': Eval('kind') != 'shopify'},
+        help="The Shopify location whose available quantities the stock "
+        "push sets (gid://shopify/Location/…); the shop's first location "
+        "when empty, remembered at the first push.")
     ecom_pull_watermark = fields.DateTime(
         "Orders Pulled Until",
-        states={'invisible': Eval('kind') != 'woocommerce'},
+        states={'invisible': ~Eval('kind').in_(KINDS)},
         help="The storefront's modification time (UTC) of the newest order "
         "pulled; the next pull asks for the orders modified since. Set it "
         "back (go-live: the day to import orders from) and pull again.")
     ecom_push_stock = fields.Boolean(
         "Push Stock",
-        states={'invisible': Eval('kind') != 'woocommerce'},
+        states={'invisible': ~Eval('kind').in_(KINDS)},
         help="Send available-to-sell of the listed products to the "
         "storefront when it changes.")
     ecom_last_pull = fields.Function(
@@ -51,7 +66,7 @@ class Channel(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'ecom_sync': {
-                    'invisible': Eval('kind') != 'woocommerce',
+                    'invisible': ~Eval('kind').in_(KINDS),
                     'depends': ['kind'],
                     },
                 })
@@ -60,7 +75,7 @@ class Channel(metaclass=PoolMeta):
     def copy(cls, channels, default=None):
         default = default.copy() if default is not None else {}
         for name in ['ecom_api_key', 'ecom_api_secret', 'ecom_pull_watermark',
-                'ecom_syncs']:
+                'ecom_shopify_location', 'ecom_syncs']:
             default.setdefault(name, None)
         return super().copy(channels, default=default)
 
@@ -80,9 +95,9 @@ class Channel(metaclass=PoolMeta):
 
     @classmethod
     def ecom_sync_all(cls):
-        "Cron: every WooCommerce channel with API credentials"
+        "Cron: every WooCommerce and Shopify channel with API credentials"
         for channel in cls.search([
-                    ('kind', '=', 'woocommerce'),
+                    ('kind', 'in', list(CONNECTED)),
                     ('ecom_api_url', '!=', None)]):
             channel.ecom_run_sync()
 
@@ -90,9 +105,13 @@ class Channel(metaclass=PoolMeta):
         """Run each task, logging it; a storefront that refuses or cannot
         be reached fails that task (in the log) and not the others"""
         Sync = Pool().get('ecom.channel.sync')
-        client = woocommerce.Client(self)
+        if self.kind not in CONNECTED:
+            raise ConnectorError(f'Channel "{self.rec_name}" is not a '
+                'WooCommerce or Shopify store: nothing to synchronise.')
+        api = CONNECTED[self.kind]
+        client = api.Client(self)
         results = {}
-        for kind, task in woocommerce.TASKS:
+        for kind, task in api.TASKS:
             if kind == 'stock' and not self.ecom_push_stock:
                 continue
             started, calls = datetime.datetime.now(), client.calls

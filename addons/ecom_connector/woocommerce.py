@@ -27,7 +27,6 @@ import requests
 from trytond.modules.ecom_orders.event_process import facts
 from trytond.modules.ecom_orders.stock import available_to_sell
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 from woocommerce import API
 
 from .exceptions import ConnectorError
@@ -133,7 +132,7 @@ def push_stock(channel, client):
     what the storefront refused"""
     pool = Pool()
     Listing = pool.get('ecom.channel.listing')
-    listings = _listings(channel)
+    listings = Listing.ecom_goods_listings(channel)
     if not listings or not channel.warehouse:
         return 0, None
     available = available_to_sell(channel.warehouse,
@@ -165,7 +164,7 @@ def push_stock(channel, client):
                     refused.append((listing['id'], errors[_ref(listing)]))
                 else:
                     pushed[quantity].append(listing['id'])
-    _set_pushed(Listing, pushed)
+    Listing.ecom_set_pushed(pushed)
     message = None
     if refused:
         names = {l.id: l.rec_name for l in Listing.browse(
@@ -209,40 +208,8 @@ def push_fulfilments(channel, client):
     return len(updates), None
 
 
-def _listings(channel):
-    """The channel's listings of goods as dicts, in SQL: through the ORM,
-    5,000 listings cost 6x 1,000 (records instantiated per batch)"""
-    pool = Pool()
-    listing = pool.get('ecom.channel.listing').__table__()
-    product = pool.get('product.product').__table__()
-    template = pool.get('product.template').__table__()
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*listing.join(product,
-            condition=product.id == listing.product).join(template,
-            condition=template.id == product.template).select(
-            listing.id, listing.product, listing.storefront_product,
-            listing.storefront_variant, listing.ecom_pushed_quantity,
-            where=(listing.channel == channel.id)
-            & (template.type == 'goods'),
-            order_by=[listing.id]))
-    names = ['id', 'product', 'storefront_product', 'storefront_variant',
-        'ecom_pushed_quantity']
-    return [dict(zip(names, row)) for row in cursor]
-
-
 def _ref(listing):
     return listing['storefront_variant'] or listing['storefront_product']
-
-
-def _set_pushed(Listing, pushed):
-    """Record the quantities sent, in SQL: a column only the connector
-    writes, no hook listens to it"""
-    table = Listing.__table__()
-    cursor = Transaction().connection.cursor()
-    for quantity, ids in pushed.items():
-        for i in range(0, len(ids), 1000):
-            cursor.execute(*table.update([table.ecom_pushed_quantity],
-                    [quantity], where=table.id.in_(ids[i:i + 1000])))
 
 
 def _id(ref):

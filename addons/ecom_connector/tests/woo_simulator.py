@@ -19,10 +19,10 @@ import itertools
 import json
 import threading
 import urllib.error
-import urllib.parse
 import urllib.request
 from decimal import ROUND_HALF_EVEN, Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .storefront_server import StorefrontServer
 
 PREFIX = '/wp-json/wc/v3/'
 MAX_ITEMS = 100
@@ -50,23 +50,14 @@ class Simulator:
         self._deliveries = itertools.count(1)
         self._clock = datetime.datetime.now(datetime.UTC).replace(
             tzinfo=None, microsecond=0) - datetime.timedelta(hours=1)
-        simulator = self
-
-        class Handler(_Handler):
-            store = simulator
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.http = StorefrontServer(self)
 
     @property
     def url(self):
-        return f'http://127.0.0.1:{self.server.server_address[1]}/'
+        return self.http.url
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.stop()
 
     def tick(self):
         "The store's clock: every change a second later (whole seconds)"
@@ -167,8 +158,11 @@ class Simulator:
         return status
 
     # the REST API ---------------------------------------------------------
-    def answer(self, method, endpoint, query, body):
+    def answer(self, method, path, query, body, headers):
         "(status, headers, JSON) of one API request"
+        if not path.startswith(PREFIX):
+            return 404, {}, {'code': 'rest_no_route'}
+        endpoint = path[len(PREFIX):]
         with self.lock:
             self.calls.append((method, endpoint))
             if self.faults:
@@ -236,38 +230,3 @@ class Simulator:
                 target.update({k: v for k, v in update.items() if k != 'id'})
                 answers.append(dict(target))
         return 200, {}, {'update': answers}
-
-
-class _Handler(BaseHTTPRequestHandler):
-    store = None
-
-    def log_message(self, *args):
-        pass
-
-    def _handle(self, method):
-        url = urllib.parse.urlsplit(self.path)
-        query = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
-        length = int(self.headers.get('Content-Length') or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        if not url.path.startswith(PREFIX):
-            status, headers, data = 404, {}, {'code': 'rest_no_route'}
-        else:
-            status, headers, data = self.store.answer(
-                method, url.path[len(PREFIX):], query, body)
-        payload = json.dumps(data).encode()
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json; charset=UTF-8')
-        self.send_header('Content-Length', str(len(payload)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def do_GET(self):
-        self._handle('GET')
-
-    def do_POST(self):
-        self._handle('POST')
-
-    def do_PUT(self):
-        self._handle('PUT')

@@ -1,0 +1,62 @@
+"""The HTTP side of the storefront simulators: a threaded server on
+127.0.0.1 whose handler hands each request to ``store.answer(method, path,
+query, body, headers)`` and sends back the (status, headers, JSON) it
+returns."""
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class StorefrontServer:
+    "Serve store.answer over real HTTP until stop()"
+
+    def __init__(self, store):
+        class Handler(_Handler):
+            pass
+        Handler.store = store
+        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f'http://127.0.0.1:{self.server.server_address[1]}/'
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    store = None
+
+    def log_message(self, *args):
+        pass
+
+    def _handle(self, method):
+        url = urllib.parse.urlsplit(self.path)
+        query = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
+        length = int(self.headers.get('Content-Length') or 0)
+        body = json.loads(self.rfile.read(length)) if length else None
+        status, headers, data = self.store.answer(
+            method, url.path, query, body, self.headers)
+        payload = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json; charset=utf-8')
+        self.send_header('Content-Length', str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self):
+        self._handle('GET')
+
+    def do_POST(self):
+        self._handle('POST')
+
+    def do_PUT(self):
+        self._handle('PUT')
