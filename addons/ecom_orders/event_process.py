@@ -29,7 +29,13 @@ from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import new_items
 from .intake_run import Delivery, ensure_locks, run
-from .lifecycle import apply_status, modified_at, storefront_status
+from .lifecycle import (
+    apply_address,
+    apply_status,
+    is_refund,
+    modified_at,
+    storefront_status,
+)
 from .webhooks import storefront_fields, to_order
 
 logger = logging.getLogger(__name__)
@@ -200,6 +206,11 @@ def _create(pool, channel_id, todo):
                                     "the order was cancelled in the "
                                     "storefront before it became a sale"))],
                         'cancelled')
+                if is_refund(event.kind, data):
+                    raise IntakeError(409, [('order_id', (
+                                "a refund of a storefront order that is not "
+                                "a sale: take the order first (Retry its "
+                                "event or pull the orders)"))], 'refunded')
                 parsed.append(to_order(event.kind, data))
             except IntakeError as e:
                 parsed.append(e)
@@ -287,9 +298,12 @@ def _apply(pool, newest, older, sale_id):
         data = decode(event.payload.encode())
         status = storefront_status(event.kind, event.topic, data)
         order = None
-        if status == 'paid':
+        if status not in {'cancelled', 'refunded'}:
             order = to_order(event.kind, data)
-        values.update(state='done', note=apply_status(sale, status, order))
+        notes = [apply_status(sale, status, order)]
+        if order is not None and sale.state != 'cancelled':
+            notes.append(apply_address(Sale(sale.id), order))
+        values.update(state='done', note='; '.join(filter(None, notes)))
         if event.modified_at:
             Sale.write([sale], {'ecom_storefront_modified': event.modified_at})
     Event.write([event], values)
@@ -313,7 +327,8 @@ def facts(kind, data):
     "What the event list shows of a webhook body, read before storing it"
     if not isinstance(data, dict):
         return {}
-    external_id = data.get('id')
+    external_id = data.get('order_id') if is_refund(kind, data) else (
+        data.get('id'))
     number = data.get('number') if kind == 'woocommerce' else (
         data.get('name') or data.get('order_number'))
     return {

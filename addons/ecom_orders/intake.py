@@ -21,6 +21,7 @@ from trytond.transaction import Transaction
 
 from .channel_tax import StorefrontTaxes
 from .intake_format import IntakeError, net_unit_price
+from .lifecycle import address_key
 from .stock import available_to_sell
 
 
@@ -248,7 +249,7 @@ class Intake:
                         f"unknown country {address.country!r}")])
         new_addresses = self.new_addresses.setdefault(order.email.lower(), [])
         for existing in list(party.addresses or []) + new_addresses:
-            if _address_key(existing) == address.key():
+            if address_key(existing) == address.key():
                 return existing
         new = Address(
             party=party, party_name=address.name,
@@ -426,8 +427,3 @@ class _Plain:
         self.discount = Decimal(0)
 
 
-def _address_key(address):
-    return tuple((v or '').strip().lower() for v in (
-            address.party_name, address.street_unstructured, address.city,
-            address.postal_code,
-            address.country.code if address.country else None))

@@ -2,10 +2,11 @@
 
 WooCommerce sends the whole order on ``order.updated`` (status pending,
 on-hold, processing, completed, cancelled, refunded, failed); Shopify on
-``orders/updated``, ``orders/paid`` and ``orders/cancelled``
+``orders/updated``, ``orders/paid``, ``orders/cancelled`` and ``refunds/create``
 (``financial_status``, ``cancelled_at``). Both carry the order's
 modification time (``date_modified_gmt``, ``updated_at``), which orders the
-events.
+events. A shipping address edited in the storefront moves the sale and its
+open shipments to it while nothing is packed (``apply_address``).
 """
 import datetime
 
@@ -31,14 +32,22 @@ TOPICS = {
         {'order.created', 'order.updated', 'order.restored'}),
     'shopify': ('X-Shopify-Topic', 'orders/create',
         {'orders/create', 'orders/updated', 'orders/paid',
-            'orders/cancelled'}),
+            'orders/cancelled', 'refunds/create'}),
     }
+
+
+def is_refund(kind, data):
+    "A Shopify refunds/create body: a refund of order_id, not an order"
+    return (kind == 'shopify' and isinstance(data, dict)
+        and 'order_id' in data and 'refund_line_items' in data)
 
 
 def modified_at(kind, data):
     "The storefront's modification time of the order, naive UTC, or None"
     value = data.get('date_modified_gmt' if kind == 'woocommerce'
         else 'updated_at')
+    if is_refund(kind, data):
+        value = data.get('processed_at') or data.get('created_at')
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -59,6 +68,8 @@ def storefront_status(kind, topic, data):
         if status == 'pending' and data.get('date_paid'):
             status = 'paid'
         return status
+    if topic == 'refunds/create' or is_refund(kind, data):
+        return 'refunded'
     if topic == 'orders/cancelled' or data.get('cancelled_at'):
         return 'cancelled'
     return SHOPIFY_FINANCIAL.get(data.get('financial_status'))
@@ -153,3 +164,67 @@ def cancel(sale):
             'invoices_ignored': [('add', [i.id for i in ignored])],
             })
     return "cancelled: " + '; '.join(notes or ["nothing had started"])
+
+
+# Shipments that may still change where they go
+READDRESSABLE = {'draft', 'waiting', 'assigned', 'picked'}
+
+
+def apply_address(sale, order):
+    """Send the sale and its open shipments to the storefront's edited
+    shipping address; a note, or None when it is the same"""
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Shipment = pool.get('stock.shipment.out')
+    wanted = order.shipping
+    current = sale.shipment_address
+    if current is not None and address_key(current) == wanted.key():
+        return None
+    shipments = [s for s in sale.shipments if s.state != 'cancelled']
+    late = [s for s in shipments if s.state not in READDRESSABLE]
+    if late:
+        raise IntakeError(409, [('shipping_address', (
+                        f"edited in the storefront, but shipment "
+                        f"{late[0].number} is {late[0].state} for the old "
+                        "address: change it on the shipment or the "
+                        "carrier"))], 'already_shipped')
+    address = _party_address(sale.party, wanted)
+    Sale.write([sale], {'shipment_address': address.id})
+    if shipments:
+        Shipment.write(shipments, {'delivery_address': address.id})
+    return "shipping address changed to " + ', '.join(filter(None, [
+                wanted.name, wanted.street.replace('\n', ' '),
+                wanted.postal_code, wanted.city, wanted.country]))
+
+
+def address_key(address):
+    "The fields that tell two addresses apart, as Address.key() gives them"
+    return tuple((v or '').strip().lower() for v in (
+            address.party_name, address.street_unstructured, address.city,
+            address.postal_code,
+            address.country.code if address.country else None))
+
+
+def _party_address(party, wanted):
+    "The customer's address equal to wanted, created when new"
+    pool = Pool()
+    Address = pool.get('party.address')
+    Country = pool.get('country.country')
+    Subdivision = pool.get('country.subdivision')
+    for address in party.addresses:
+        if address_key(address) == wanted.key():
+            return address
+    countries = Country.search([('code', '=', wanted.country)], limit=1)
+    if not countries:
+        raise IntakeError(422, [('shipping_address.country',
+                    f"unknown country {wanted.country!r}")])
+    subdivisions = Subdivision.search([
+            ('code', '=', f'{wanted.country}-{wanted.subdivision}')],
+        limit=1) if wanted.subdivision else []
+    address, = Address.create([{'party': party.id,
+                'party_name': wanted.name,
+                'street_unstructured': wanted.street, 'city': wanted.city,
+                'postal_code': wanted.postal_code, 'country': countries[0].id,
+                'subdivision': subdivisions[0].id if subdivisions else None,
+                }])
+    return address

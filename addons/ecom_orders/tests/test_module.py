@@ -1,9 +1,11 @@
+import datetime
 import unittest
 from decimal import Decimal
 
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.modules.ecom_orders.channel_auth import sign
+from trytond.modules.ecom_orders.event_process import facts
 from trytond.modules.ecom_orders.intake_format import (
     IntakeError,
     Line,
@@ -11,6 +13,7 @@ from trytond.modules.ecom_orders.intake_format import (
     net_unit_price,
     parse_order,
 )
+from trytond.modules.ecom_orders.lifecycle import storefront_status
 from trytond.modules.ecom_orders.webhooks import to_order
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -312,6 +315,22 @@ class IntakeFormatTestCase(unittest.TestCase):
         # for a channel whose taxes the storefront computes.
         self.assertEqual(order.lines[0].taxes, ['IVA'])
         self.assertEqual(order.shipping_taxes, ['0.21'])
+
+    def test_shopify_refund_is_a_report_of_its_order(self):
+        "refunds/create: the order's id, the refund's time, status refunded"
+        refund = {'id': 929361, 'order_id': 450789469,
+            'created_at': '2026-11-30T10:00:00-05:00',
+            'processed_at': '2026-11-30T10:00:02-05:00',
+            'refund_line_items': [], 'transactions': []}
+        details = facts('shopify', refund)
+        self.assertEqual(details['external_id'], '450789469')
+        self.assertEqual(details['modified_at'],
+            datetime.datetime(2026, 11, 30, 15, 0, 2))
+        self.assertEqual(
+            storefront_status('shopify', 'refunds/create', refund),
+            'refunded')
+        self.assertEqual(storefront_status('shopify', 'orders/updated',
+                {'id': 1, 'financial_status': 'paid'}), 'paid')
 
     def test_woocommerce_taxes_by_rate_code(self):
         "Each line's charged rates by the order's rate codes; 0 charges none"
