@@ -20,7 +20,7 @@ export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
 .PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog \
-	bench-promotions bench-connector lint \
+	bench-promotions bench-connector bench-loyalty lint \
 	browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
@@ -99,6 +99,8 @@ bench-promotions: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.promotions $(BENCH_ARGS)
 bench-connector: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.connector $(BENCH_ARGS)
+bench-loyalty: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.loyalty $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice

@@ -69,6 +69,10 @@ class Channel(metaclass=PoolMeta):
                     'invisible': ~Eval('kind').in_(KINDS),
                     'depends': ['kind'],
                     },
+                'ecom_import_catalogue': {
+                    'invisible': ~Eval('kind').in_(KINDS),
+                    'depends': ['kind'],
+                    },
                 })
 
     @classmethod
@@ -94,6 +98,14 @@ class Channel(metaclass=PoolMeta):
             channel.ecom_run_sync()
 
     @classmethod
+    @ModelView.button
+    def ecom_import_catalogue(cls, channels):
+        """List every product and variant of the storefront's catalogue:
+        matched to our products by SKU, the others to map"""
+        for channel in channels:
+            channel.ecom_run_sync(import_catalogue=True)
+
+    @classmethod
     def ecom_sync_all(cls):
         "Cron: every WooCommerce and Shopify channel with API credentials"
         for channel in cls.search([
@@ -101,9 +113,10 @@ class Channel(metaclass=PoolMeta):
                     ('ecom_api_url', '!=', None)]):
             channel.ecom_run_sync()
 
-    def ecom_run_sync(self):
-        """Run each task, logging it; a storefront that refuses or cannot
-        be reached fails that task (in the log) and not the others"""
+    def ecom_run_sync(self, import_catalogue=False):
+        """Run each task (or the catalogue import), logging it; a
+        storefront that refuses or cannot be reached fails that task (in
+        the log) and not the others"""
         Sync = Pool().get('ecom.channel.sync')
         if self.kind not in CONNECTED:
             raise ConnectorError(f'Channel "{self.rec_name}" is not a '
@@ -111,7 +124,9 @@ class Channel(metaclass=PoolMeta):
         api = CONNECTED[self.kind]
         client = api.Client(self)
         results = {}
-        for kind, task in api.TASKS:
+        tasks = [('catalogue', api.import_catalogue)] if import_catalogue \
+            else api.TASKS
+        for kind, task in tasks:
             if kind == 'stock' and not self.ecom_push_stock:
                 continue
             started, calls = datetime.datetime.now(), client.calls

@@ -18,7 +18,9 @@ with backoff; any other refusal is a ``ConnectorError`` naming the call.
 * ``push_fulfilments``: for each shipped order, its open fulfillment orders
   (``nodes``, 50 orders a query), then ``fulfillmentCreate`` with the
   tracking number, carrier and URL (one call an order: Shopify has no
-  batch).
+  batch);
+* ``import_catalogue`` (on demand): REST ``products.json``, each variant
+  listed with its inventory item, matched by SKU.
 """
 import contextlib
 import datetime
@@ -104,16 +106,16 @@ class Client:
 
     def orders(self, **params):
         "The REST orders of params, page after page"
-        page = self._rest('GET orders.json',
+        page = self.rest('GET orders.json',
             lambda: shopify.Order.find(**params))
         while True:
             yield [o.to_dict() for o in page]
             if not page.has_next_page():
                 return
-            page = self._rest('GET orders.json', functools.partial(
+            page = self.rest('GET orders.json', functools.partial(
                     shopify.Order.find, from_=page.next_page_url))
 
-    def _rest(self, name, request):
+    def rest(self, name, request):
         last = None
         for attempt in range(ATTEMPTS):
             self.calls += 1
@@ -394,6 +396,36 @@ def push_fulfilments(channel, client):
     if done:
         Shipment.write(done, {'ecom_fulfilment_pushed': True})
     return count, '\n'.join(refused[:20]) or None
+
+
+def import_catalogue(channel, client):
+    """List the store's variants (REST products.json, 250 a page) with
+    their inventory items; returns how many listings were created"""
+    Listing = Pool().get('ecom.channel.listing')
+    found = []
+    with client.session():
+        page = client.rest('GET products.json',
+            lambda: shopify.Product.find(limit=PER_PAGE))
+        while True:
+            for product in (p.to_dict() for p in page):
+                for variant in product.get('variants') or []:
+                    title = variant.get('title')
+                    found.append({
+                            'storefront_product': str(product['id']),
+                            'storefront_variant': str(variant['id']),
+                            'storefront_sku': variant.get('sku') or None,
+                            'storefront_name': ' '.join(filter(None, [
+                                        product.get('title'),
+                                        None if title == 'Default Title'
+                                        else title]))[:255],
+                            'ecom_inventory_item': gid('InventoryItem',
+                                variant['inventory_item_id'])
+                            if variant.get('inventory_item_id') else None})
+            if not page.has_next_page():
+                break
+            page = client.rest('GET products.json', functools.partial(
+                    shopify.Product.find, from_=page.next_page_url))
+    return Listing.ecom_import(channel, found)
 
 
 TASKS = [('pull', pull_orders), ('stock', push_stock),

@@ -9,6 +9,7 @@ KINDS = [
     ('pull', "Order Pull"),
     ('stock', "Stock Push"),
     ('fulfilment', "Fulfilment Push"),
+    ('catalogue', "Catalogue Import"),
     ]
 
 
@@ -32,7 +33,8 @@ class Sync(ModelSQL, ModelView):
     time = fields.Function(fields.Time("Time"), 'get_when')
     records = fields.Integer(
         "Records", readonly=True,
-        help="Orders pulled, listings or shipments pushed.")
+        help="Orders pulled, listings or shipments pushed, storefront "
+        "products listed.")
     calls = fields.Integer(
         "API Calls", readonly=True,
         help="Requests sent to the storefront, retries included.")

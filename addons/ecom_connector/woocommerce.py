@@ -14,7 +14,9 @@ network error is retried with backoff, anything else 4xx is a
   ``products/<id>/variations/batch``) call; as of the sync: the orders it
   pulls become sales once it is committed and count at the next sync;
 * ``push_fulfilments``: each shipped order of the channel marked
-  ``completed`` with its tracking (``orders/batch``, 100 a call).
+  ``completed`` with its tracking (``orders/batch``, 100 a call);
+* ``import_catalogue`` (on demand): the store's products and the
+  variations of the variable ones listed, matched by SKU.
 """
 import datetime
 import json
@@ -206,6 +208,44 @@ def push_fulfilments(channel, client):
     if done:
         Shipment.write(done, {'ecom_fulfilment_pushed': True})
     return len(updates), None
+
+
+def import_catalogue(channel, client):
+    """List the store's products (100 a page) and the variations of the
+    variable ones; returns how many listings were created"""
+    Listing = Pool().get('ecom.channel.listing')
+    found = []
+    for product in _pages(client, 'products'):
+        ref = str(product.get('id'))
+        if product.get('type') == 'variable' or product.get('variations'):
+            for variation in _pages(client, f'products/{ref}/variations'):
+                options = ' '.join(str(a.get('option') or '')
+                    for a in variation.get('attributes') or [])
+                found.append({'storefront_product': ref,
+                        'storefront_variant': str(variation.get('id')),
+                        'storefront_sku': variation.get('sku') or None,
+                        'storefront_name': ' '.join(filter(None, [
+                                    product.get('name'), options]))[:255]})
+        else:
+            found.append({'storefront_product': ref,
+                    'storefront_variant': '',
+                    'storefront_sku': product.get('sku') or None,
+                    'storefront_name': (product.get('name') or '')[:255]})
+    return Listing.ecom_import(channel, found)
+
+
+def _pages(client, endpoint):
+    "Every item of a listed endpoint, page after page"
+    page = 1
+    while True:
+        answer = client.call('get', endpoint,
+            params={'per_page': PER_PAGE, 'page': page})
+        items = answer.json()
+        yield from items
+        pages = int(answer.headers.get('X-WP-TotalPages') or 1)
+        if not items or page >= pages:
+            return
+        page += 1
 
 
 def _ref(listing):

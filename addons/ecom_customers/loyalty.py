@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 
 from sql import Null
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
@@ -141,7 +142,7 @@ class Account(ModelSQL, ModelView):
         """{party id: account} of the company's customers, the missing
         accounts created in one go"""
         accounts = {}
-        for chunk in grouped_slice(sorted(set(party_ids))):
+        for chunk in grouped_slice(sorted(set(party_ids)), backend.MAX_QUERY_PARAMS):
             for account in cls.search([
                         ('company', '=', company),
                         ('party', 'in', list(chunk))]):

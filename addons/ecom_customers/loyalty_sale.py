@@ -4,6 +4,7 @@ back when the order is cancelled."""
 from collections import defaultdict
 from decimal import Decimal
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.modules.ecom_orders.intake_format import IntakeConflict, IntakeError
@@ -48,7 +49,7 @@ class Sale(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         by_id = {s.id: (s, p) for s, p in pairs}
         amounts = dict.fromkeys(by_id, Decimal(0))
-        for chunk in grouped_slice(list(by_id)):
+        for chunk in grouped_slice(list(by_id), backend.MAX_QUERY_PARAMS):
             cursor.execute(*line.join(product,
                     condition=line.product == product.id
                     ).join(template,
@@ -95,7 +96,7 @@ class Sale(metaclass=PoolMeta):
         if not todo:
             return
         earned = set()
-        for chunk in grouped_slice([s.id for s, _ in todo]):
+        for chunk in grouped_slice([s.id for s, _ in todo], backend.MAX_QUERY_PARAMS):
             earned.update(e['sale'] for e in Entry.search_read([
                         ('sale', 'in', list(chunk)), ('kind', '=', 'earn')],
                     fields_names=['sale']))

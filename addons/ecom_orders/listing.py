@@ -3,7 +3,9 @@
 The intake resolves an order line by its storefront ids through these
 listings first and by SKU second, so a WooCommerce or Shopify line without
 a SKU is fine once mapped. ``variant`` is '' for a product without variants
-(WooCommerce sends ``variation_id`` 0).
+(WooCommerce sends ``variation_id`` 0). A listing without a product (imported
+from the storefront's catalogue with no matching SKU) is one to map: the
+intake treats its lines as unmapped.
 """
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
@@ -32,8 +34,10 @@ class Listing(ModelSQL, ModelView):
         "Storefront SKU", help="The SKU the storefront shows, if any.")
     storefront_name = fields.Char("Storefront Name")
     product = fields.Many2One(
-        'product.product', "Product", required=True, ondelete='CASCADE',
-        context={'company': Eval('company', -1)}, depends={'company'})
+        'product.product', "Product", ondelete='CASCADE',
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="Our product; empty for a storefront product imported without "
+        "a matching SKU, for staff to map (tab To Map).")
 
     @classmethod
     def __setup__(cls):
@@ -71,7 +75,8 @@ class Listing(ModelSQL, ModelView):
         ref = self.storefront_product
         if self.storefront_variant:
             ref += '/' + self.storefront_variant
-        return f'{self.channel.rec_name} {ref}: {self.product.rec_name}'
+        product = self.product.rec_name if self.product else "(to map)"
+        return f'{self.channel.rec_name} {ref}: {product}'
 
     @classmethod
     def products(cls, channel_id, product_refs):
@@ -81,6 +86,7 @@ class Listing(ModelSQL, ModelView):
         listings = cls.search([
                 ('channel', '=', channel_id),
                 ('storefront_product', 'in', sorted(product_refs)),
+                ('product', '!=', None),
                 ])
         Pool().get('product.product').browse([l.product.id for l in listings])
         return {(l.storefront_product, l.storefront_variant or ''): l.product

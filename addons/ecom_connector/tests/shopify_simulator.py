@@ -5,7 +5,8 @@ It serves the subset of the Admin API (version 2024-10) the connector uses:
 * REST ``GET orders.json`` (``status``, ``updated_at_min``, ``limit`` at
   most 250, cursor pagination: a ``Link`` header with ``page_info``, which
   admits no other filter), orders shaped as the REST reference and the
-  webhooks show them (amounts as strings, ``tax_lines``, ``name`` #1001);
+  webhooks show them (amounts as strings and ``*_set`` money, ``tax_lines``,
+  ``name`` #…, ids above 2^53); ``GET products.json`` with the variants;
 * GraphQL ``POST graphql.json``, by operation name (the connector sends
   named operations with variables): ``Locations``, ``InventoryItems``
   (``nodes`` of variants), ``SetQuantities`` (``inventorySetQuantities``, at
@@ -72,7 +73,8 @@ class Simulator:
         self.faults = []  # (status or 'THROTTLED', headers), next first
         self.lock = threading.Lock()
         self._bucket, self._bucket_at = BUCKET, time.monotonic()
-        self._ids = itertools.count(5001)
+        # Shopify's ids pass 2^53 (JavaScript's safe integers)
+        self._ids = itertools.count(2 ** 53 + 5001)
         self._pages = {}
         self._clock = datetime.datetime.now(datetime.UTC).replace(
             microsecond=0) - datetime.timedelta(hours=1)
@@ -93,10 +95,13 @@ class Simulator:
                     datetime.timedelta(hours=-5))).isoformat()
 
     # catalogue ------------------------------------------------------------
-    def add_variant(self, product_id, variant_id):
+    def add_variant(self, product_id, variant_id, sku='', title=None,
+            product_title=None):
         item = 90000 + variant_id
         self.variants[variant_id] = {'product_id': product_id,
-            'inventory_item_id': item}
+            'inventory_item_id': item, 'sku': sku,
+            'title': title or 'Default Title',
+            'product_title': product_title or f"Product {product_id}"}
         return item
 
     def available(self, variant_id, location=None):
@@ -118,7 +123,8 @@ class Simulator:
             items.append({'id': order_id * 100 + i, 'product_id': product_id,
                     'variant_id': variant_id, 'title': f"Item {sku}",
                     'name': f"Item {sku}", 'sku': sku, 'quantity': quantity,
-                    'price': f'{Decimal(price):.2f}', 'taxable': True,
+                    'price': f'{Decimal(price):.2f}',
+                    'price_set': self._money(Decimal(price)), 'taxable': True,
                     'fulfillable_quantity': quantity,
                     'fulfillment_status': None, 'discount_allocations': [],
                     'tax_lines': [{'title': self.tax_title,
@@ -134,7 +140,11 @@ class Simulator:
             'financial_status': financial_status,
             'fulfillment_status': None, 'taxes_included': False,
             'subtotal_price': f'{subtotal:.2f}',
-            'total_tax': f'{tax:.2f}', 'total_price': f'{subtotal + tax:.2f}',
+            'subtotal_price_set': self._money(subtotal),
+            'total_tax': f'{tax:.2f}', 'total_tax_set': self._money(tax),
+            'total_price': f'{subtotal + tax:.2f}',
+            'total_price_set': self._money(subtotal + tax),
+            'presentment_currency': self.currency,
             'total_discounts': '0.00', 'discount_codes': [],
             'checkout_id': order_id + 70000,
             'payment_gateway_names': ['shopify_payments'],
@@ -149,6 +159,11 @@ class Simulator:
             self.fulfillment_orders[order_id + 80000] = {
                 'order_id': order_id, 'status': 'OPEN'}
         return order
+
+    def _money(self, amount):
+        "A *_set money field: the shop's and the customer's currency"
+        money = {'amount': f'{amount:.2f}', 'currency_code': self.currency}
+        return {'shop_money': money, 'presentment_money': dict(money)}
 
     def change_order(self, order_id, **changes):
         order = self.orders[order_id]
@@ -197,6 +212,8 @@ class Simulator:
             return fault[0], fault[1], {'errors': "simulated fault"}
         if method == 'GET' and endpoint == 'orders.json':
             return self._orders(query)
+        if method == 'GET' and endpoint == 'products.json':
+            return self._products(query)
         if method == 'POST' and endpoint == 'graphql.json':
             return self._graphql(body or {}, throttled=bool(fault))
         return 404, {}, {'errors': "Not Found"}
@@ -229,6 +246,39 @@ class Simulator:
                 f'limit={limit}&page_info={token}>; rel="next"')
         return 200, headers, {'orders': [
                 json.loads(json.dumps(self.orders[i])) for i in chunk]}
+
+    def _products(self, query):
+        "Products with their variants, paginated like the orders"
+        limit = int(query.get('limit', 50))
+        if 'page_info' in query:
+            ids, offset = self._pages.get(query['page_info'], ([], 0))
+        else:
+            ids = sorted({v['product_id'] for v in self.variants.values()})
+            offset = 0
+        chunk = ids[offset:offset + limit]
+        headers = {}
+        if offset + limit < len(ids):
+            token = f'p{next(self._ids)}'
+            self._pages[token] = (ids, offset + limit)
+            headers['Link'] = (f'<{self.url}{PREFIX[1:]}products.json?'
+                f'limit={limit}&page_info={token}>; rel="next"')
+        products = []
+        for product_id in chunk:
+            variants = [(i, v) for i, v in sorted(self.variants.items())
+                if v['product_id'] == product_id]
+            products.append({'id': product_id,
+                    'admin_graphql_api_id': f'{GID}Product/{product_id}',
+                    'title': variants[0][1]['product_title'],
+                    'status': 'active', 'variants': [{
+                            'id': i, 'product_id': product_id,
+                            'title': v['title'], 'sku': v['sku'],
+                            'price': '20.00',
+                            'inventory_item_id': v['inventory_item_id'],
+                            'inventory_management': 'shopify',
+                            'admin_graphql_api_id':
+                            f'{GID}ProductVariant/{i}'}
+                        for i, v in variants]})
+        return 200, headers, {'products': products}
 
     # GraphQL ---------------------------------------------------------------
     def _graphql(self, body, throttled=False):

@@ -2,7 +2,8 @@
 
 It serves the documented subset of the REST API v3 the connector uses
 (``GET orders`` with ``modified_after``/``page``/``per_page`` and the
-``X-WP-Total``/``X-WP-TotalPages`` headers; ``POST products/batch``,
+``X-WP-Total``/``X-WP-TotalPages`` headers, ``GET products`` and
+``products/<id>/variations`` likewise; ``POST products/batch``,
 ``products/<id>/variations/batch`` and ``orders/batch``, at most 100 items,
 unknown ids answered per item as WooCommerce does), with payloads shaped
 like the documentation's examples (amounts as strings, empty SKUs,
@@ -66,11 +67,21 @@ class Simulator:
             return self._clock.isoformat()
 
     # catalogue ------------------------------------------------------------
-    def add_product(self, product_id, variations=()):
+    def add_product(self, product_id, variations=(), sku='', name=None):
+        """A simple product, or a variable one of variations: ids or
+        (id, sku, size) tuples"""
+        variations = [v if isinstance(v, tuple) else (v, '', '')
+            for v in variations]
         self.products[int(product_id)] = {'id': int(product_id),
+            'name': name or f"Product {product_id}",
+            'type': 'variable' if variations else 'simple',
+            'sku': sku, 'status': 'publish',
             'manage_stock': False, 'stock_quantity': None,
-            'variations': {int(v): {'id': int(v), 'manage_stock': False,
-                    'stock_quantity': None} for v in variations}}
+            'variations': {int(v): {'id': int(v), 'sku': vsku,
+                    'attributes': [{'id': 1, 'name': "Size",
+                            'option': size}] if size else [],
+                    'manage_stock': False, 'stock_quantity': None}
+                for v, vsku, size in variations}}
 
     # orders ---------------------------------------------------------------
     def new_order(self, lines, email, status='processing', currency=None):
@@ -176,6 +187,15 @@ class Simulator:
                 " match.", 'data': {'status': 401}}
         if method == 'GET' and endpoint == 'orders':
             return self._orders(query)
+        if method == 'GET' and endpoint == 'products':
+            return self._page(query, [dict(p, variations=sorted(
+                            p['variations'])) for _, p in sorted(
+                        self.products.items())])
+        parts = endpoint.split('/')
+        if (method == 'GET' and len(parts) == 3 and parts[2] == 'variations'
+                and int(parts[1]) in self.products):
+            return self._page(query, [v for _, v in sorted(
+                        self.products[int(parts[1])]['variations'].items())])
         if method == 'POST' and endpoint.endswith('/batch'):
             return self._batch(endpoint, body)
         return 404, {}, {'code': 'rest_no_route',
@@ -202,6 +222,20 @@ class Simulator:
         chunk = orders[(page - 1) * per_page:page * per_page]
         return 200, {'X-WP-Total': str(len(orders)),
             'X-WP-TotalPages': str(pages)}, chunk
+
+    def _page(self, query, items):
+        "A page of a listed endpoint, with WooCommerce's total headers"
+        per_page = int(query.get('per_page', 10))
+        if not 1 <= per_page <= 100:
+            return 400, {}, {'code': 'rest_invalid_param',
+                'message': "Invalid parameter(s): per_page",
+                'data': {'status': 400}}
+        page = int(query.get('page', 1))
+        pages = max((len(items) + per_page - 1) // per_page, 1)
+        return 200, {'X-WP-Total': str(len(items)),
+            'X-WP-TotalPages': str(pages)}, [
+            {k: v for k, v in i.items()}
+            for i in items[(page - 1) * per_page:page * per_page]]
 
     def _batch(self, endpoint, body):
         updates = (body or {}).get('update') or []
