@@ -16,7 +16,8 @@ from trytond.pool import Pool
 
 CENT = Decimal('0.01')
 WOO_SALES = 4  # WooCommerce orders that become sales (one then cancelled)
-SALES = WOO_SALES + 1  # and the US store's
+PULLED = 2  # orders the connector pulls from the simulated store
+SALES = WOO_SALES + 1 + PULLED  # and the US store's, and the pulled ones
 EXCEPTIONS = 3  # in Needs Attention
 
 
@@ -25,7 +26,7 @@ def build(database, pool, log):
     from trytond.modules.ecom_orders.event_process import drain
     from trytond.transaction import Transaction
     count = 0
-    for step in [_events, _cancellation, _us_store]:
+    for step in [_events, _cancellation, _us_store, _connector]:
         with Transaction().start(database, 0) as transaction:
             company_id = pool.get('company.company').search([])[0].id
             with transaction.set_context(company=company_id, language='en'):
@@ -77,6 +78,39 @@ def _cancellation(pool):
                     status='cancelled', date_modified_gmt=(
                         modified + dt.timedelta(minutes=20)).isoformat()))])
     return 1
+
+
+def _connector(pool):
+    """The WooCommerce channel's API connected to a simulated store for
+    one sync: two orders whose webhooks never came are pulled, the stock of
+    the listings pushed; the sync log shows it. The store is gone after
+    the build, so the API URL is cleared again (a sync would fail)."""
+    from trytond.modules.ecom_connector.tests.woo_simulator import Simulator
+    Channel = pool.get('ecom.channel')
+    Listing = pool.get('ecom.channel.listing')
+    woo, = Channel.search([('kind', '=', 'woocommerce')],
+        order=[('id', 'ASC')], limit=1)  # not the US store
+    listings = Listing.search([('channel', '=', woo.id)], limit=10)
+    store = Simulator(consumer_key='ck_demo', consumer_secret='cs_demo')
+    try:
+        for listing in listings:
+            store.add_product(int(listing.storefront_product))
+        for i, listing in enumerate(listings[:PULLED]):
+            product = listing.product
+            price = product.list_price_used
+            store.tax_rate = sum((t.rate for t in product.customer_taxes_used
+                    if t.type == 'percentage'), Decimal(0))
+            store.new_order([(int(listing.storefront_product), 0, '', 1,
+                        f'{price:.2f}')], f'pulled.{i}@example.com')
+        Channel.write([woo], {'ecom_api_url': store.url,
+                'ecom_api_key': 'ck_demo', 'ecom_api_secret': 'cs_demo',
+                'ecom_push_stock': True})
+        woo.ecom_run_sync()
+    finally:
+        store.stop()
+    Channel.write([woo], {'ecom_api_url': None, 'ecom_api_key': None,
+            'ecom_api_secret': None})
+    return PULLED
 
 
 def _us_store(pool):
