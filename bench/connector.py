@@ -1,15 +1,19 @@
-"""Benchmark: the WooCommerce connector against the store simulator.
+"""Benchmark: a connector against its store simulator.
 
-    python -m bench.connector [--orders 100 300] [--listings 1000 5000] [--keep]
+    python -m bench.connector [--store woocommerce|shopify]
+        [--orders 100 300] [--listings 1000 5000] [--keep]
 
 Uses the database URI of the environment (``make bench-connector`` points it
-at PostgreSQL). Builds a small demo database, connects its WooCommerce
-channel to ``ecom_connector/tests/woo_simulator.py`` over real HTTP, then
-prints for two sizes each (per-order cost and its ratio: linear is 1.0):
+at PostgreSQL). Builds a small demo database, connects its WooCommerce (or
+Shopify) channel to ``ecom_connector/tests/woo_simulator.py`` (or
+``shopify_simulator.py``) over real HTTP, then prints for two sizes each
+(per-order cost and its ratio: linear is 1.0):
 
-1. pull: orders the store took (no webhook) pulled, 100 a page, and stored
-   as events (orders/s), then processed into sales (orders/s end to end);
-2. stock push: changed listings pushed, API calls per 1,000 updates.
+1. pull: orders the store took (no webhook) pulled, 100 (250) a page, and
+   stored as events (orders/s), then processed into sales (orders/s end to
+   end);
+2. stock push: changed listings pushed, API calls per 1,000 updates (for
+   Shopify, the first push also looks the inventory items up).
 
 This is a benchmark, not a test.
 """
@@ -24,9 +28,57 @@ sys.path.insert(0, ROOT)
 from tests.server import small_demo_pool
 
 
+def _woo_store():
+    from trytond.modules.ecom_connector.tests.woo_simulator import Simulator
+    return Simulator(consumer_key='ck_bench', consumer_secret='cs_bench')
+
+
+def _shopify_store():
+    from trytond.modules.ecom_connector.tests.shopify_simulator import Simulator
+    return Simulator(token='shpat_bench', tax_rate='0.21', tax_title="IVA",
+        currency='EUR', address={'city': "Madrid", 'province_code': "M",
+            'zip': "28013", 'country_code': "ES"})
+
+
+def _order(store, sku, price, email):
+    "A paid order of one unit of sku (both simulators take these lines)"
+    store.new_order([(0, 0, sku, 1, price)], email)
+
+
+def _woo_listing(store, ref):
+    store.add_product(ref)
+    return {'storefront_product': ref}
+
+
+def _shopify_listing(store, ref):
+    store.add_variant(7, int(ref))
+    return {'storefront_product': '7', 'storefront_variant': ref}
+
+
+# kind: (module of Client and tasks, store, add an order, add a listing,
+# the channel's credentials)
+STORES = {
+    'woocommerce': ('woocommerce', _woo_store, _order, _woo_listing,
+        lambda store: {'ecom_api_key': store.consumer_key,
+            'ecom_api_secret': store.consumer_secret}),
+    'shopify': ('shopify_admin', _shopify_store, _order,
+        _shopify_listing, lambda store: {'ecom_api_secret': store.token}),
+    }
+KIND = 'woocommerce'
+
+
+def api():
+    "The connector module of the benchmarked store"
+    import importlib
+    return importlib.import_module(
+        'trytond.modules.ecom_connector.' + STORES[KIND][0])
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('-d', '--database', default='bench_connector')
+    parser.add_argument('--store', choices=sorted(STORES),
+        default='woocommerce')
     parser.add_argument('--orders', type=int, nargs=2, default=[100, 300])
     parser.add_argument('--listings', type=int, nargs=2,
         default=[1000, 5000])
@@ -39,13 +91,12 @@ def connect(pool, database, store):
     from trytond.transaction import Transaction
     with Transaction().start(database, 0) as transaction:
         Channel = pool.get('ecom.channel')
-        channel, = Channel.search([('kind', '=', 'woocommerce')], limit=1)
+        channel, = Channel.search([('kind', '=', KIND)], limit=1)
         company = channel.company.id
         with transaction.set_context(company=company):
-            Channel.write([channel], {'ecom_api_url': store.url,
-                    'ecom_api_key': store.consumer_key,
-                    'ecom_api_secret': store.consumer_secret,
-                    'ecom_pull_watermark': None, 'ecom_push_stock': True})
+            Channel.write([channel], dict(STORES[KIND][4](store),
+                    ecom_api_url=store.url, ecom_pull_watermark=None,
+                    ecom_push_stock=True))
             product, = pool.get('product.product').search([
                     ('code', 'like', '%-%-%'), ('type', '=', 'goods'),
                     ('salable', '=', True)], order=[('code', 'ASC')],
@@ -69,8 +120,8 @@ def run(pool, database, company, channel_id, task):
     """task(channel, client) in a transaction; (seconds of the task,
     result, calls, seconds until the transaction ended: the events it
     stored are processed then, when no queue worker is configured)"""
-    from trytond.modules.ecom_connector.woocommerce import Client
     from trytond.transaction import Transaction
+    Client = api().Client
     started = time.monotonic()
     with Transaction().start(database, 0,
             context={'company': company}) as transaction:
@@ -83,19 +134,18 @@ def run(pool, database, company, channel_id, task):
 
 
 def bench_pull(pool, database, sizes):
-    from trytond.modules.ecom_connector.tests.woo_simulator import Simulator
-    from trytond.modules.ecom_connector.woocommerce import pull_orders
     from trytond.modules.ecom_orders.event_process import drain
     from trytond.transaction import Transaction
+    _, new_store, add_order, _, _ = STORES[KIND]
     costs = []
     for size in sizes:
-        store = Simulator(consumer_key='ck_bench', consumer_secret='cs_bench')
+        store = new_store()
         channel_id, company, _, sku, price = connect(pool, database, store)
         for i in range(size):
-            store.new_order([(0, 0, sku, 1, f'{price:.2f}')],
+            add_order(store, sku, f'{price:.2f}',
                 f'bench{size}.{i}@example.com')
         seconds, (count, _), calls, total = run(pool, database, company,
-            channel_id, pull_orders)
+            channel_id, api().pull_orders)
         drain(database)  # nothing left: the transaction's end drained
         store.stop()
         assert count == size, (count, size)
@@ -115,27 +165,24 @@ def bench_pull(pool, database, sizes):
 
 
 def bench_stock(pool, database, sizes):
-    from trytond.modules.ecom_connector.tests.woo_simulator import Simulator
-    from trytond.modules.ecom_connector.woocommerce import push_stock
     from trytond.transaction import Transaction
+    _, new_store, _, add_listing, _ = STORES[KIND]
     costs = []
     for size in sizes:
-        store = Simulator(consumer_key='ck_bench', consumer_secret='cs_bench')
+        store = new_store()
         channel_id, company, product_id, _, _ = connect(
             pool, database, store)
         refs = [str(5_000_000 + size * 10 + i) for i in range(size)]
-        for ref in refs:
-            store.add_product(ref)
+        listings = [add_listing(store, ref) for ref in refs]
         with Transaction().start(database, 0,
                 context={'company': company}) as transaction:
             Listing = pool.get('ecom.channel.listing')
             Listing.delete(Listing.search([('channel', '=', channel_id)]))
-            Listing.create([{'channel': channel_id,
-                        'storefront_product': r, 'product': product_id}
-                    for r in refs])
+            Listing.create([dict(l, channel=channel_id, product=product_id)
+                    for l in listings])
             transaction.commit()
         seconds, (count, message), calls, _ = run(pool, database, company,
-            channel_id, push_stock)
+            channel_id, api().push_stock)
         store.stop()
         assert count == size and not message, (count, message)
         costs.append(seconds / size)
@@ -146,7 +193,10 @@ def bench_stock(pool, database, sizes):
 
 
 def main():
+    global KIND
     args = parse_args()
+    KIND = args.store
+    print(f"store: {KIND}")
     pool = small_demo_pool(args.database, args.keep, 20, 5)
     bench_pull(pool, args.database, args.orders)
     bench_stock(pool, args.database, args.listings)
