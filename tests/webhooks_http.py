@@ -123,6 +123,12 @@ class WebhooksHTTPTests:
         order = self.woo_order('processing', '2026-11-30T09:00:00')
         _, answer, _ = self.deliver_woo(order, 'order.created')
         sale_id = self.sale_of(answer)['id']
+        # the event is done once the sale exists; its shipment comes with
+        # the processing, committed after
+        deadline = time.monotonic() + 60
+        while self.read('sale.sale', [sale_id], ['state'])[0]['state'] != (
+                'processing') and time.monotonic() < deadline:
+            time.sleep(0.2)
         code, answer, _ = self.deliver_woo(dict(order, status='cancelled',
                 date_modified_gmt='2026-11-30T09:30:00'))
         self.assertEqual(code, 202)
@@ -132,6 +138,39 @@ class WebhooksHTTPTests:
         self.assertEqual({s['state'] for s in self.read(
                     'stock.shipment.out', sale['shipments'], ['state'])},
             {'cancelled'})
+
+    def test_webhook_cancelled_before_processing(self):
+        "Cancelled right after it was taken: nothing is left to ship"
+        order = self.woo_order('processing', '2026-11-30T08:00:00')
+        _, created, _ = self.deliver_woo(order, 'order.created')
+        _, cancelled, _ = self.deliver_woo(dict(order, status='cancelled',
+                date_modified_gmt='2026-11-30T08:00:05'))
+        self.event_of(created)
+        last = self.event_of(cancelled)
+        sales = self.rpc('model.sale.sale.search', [
+                ('ecom_external_id', '=', str(order['id']))], 0, None, None,
+            {})
+        if not sales:
+            # both in the same batch: the newest report (cancelled) wins
+            # before any sale was made
+            self.assertEqual(last['state'], 'ignored', last)
+            self.assertIn("cancelled in the storefront before it became a "
+                "sale", last['note'])
+            return
+        sale_id, = sales
+        deadline = time.monotonic() + 60
+        while self.read('sale.sale', [sale_id], ['state'])[0]['state'] != (
+                'cancelled') and time.monotonic() < deadline:
+            time.sleep(0.2)
+        sale, = self.read('sale.sale', [sale_id], ['state', 'shipments'])
+        self.assertEqual(sale['state'], 'cancelled')
+        # whether the processing came first or not: no live shipment or move
+        self.assertLessEqual({s['state'] for s in self.read(
+                    'stock.shipment.out', sale['shipments'], ['state'])},
+            {'cancelled'})
+        self.assertEqual(self.count('stock.move', [
+                    ('origin.sale', '=', sale_id, 'sale.line'),
+                    ('state', 'not in', ['cancelled'])]), 0)
 
     def test_webhook_malformed_json_refused(self):
         "Only what the sender must fix is a 4xx: a malformed body"
