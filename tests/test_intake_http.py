@@ -30,6 +30,7 @@ from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
 from tests.payments_http import PaymentsHTTPTests
 from tests.promotions_http import PromotionsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
+from tests.security_http import SecurityHTTPTests
 from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
 from tests.webhooks_http import WebhooksHTTPTests
 
@@ -54,7 +55,7 @@ def totals(lines, shipping=Decimal(0)):
 class IntakeHTTPTest(
         ConnectorHTTPTests, FeedsHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
-        WebhooksHTTPTests, unittest.TestCase):
+        SecurityHTTPTests, WebhooksHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 MAX_LINES = 500
 MAX_STRINGS = 20
+MAX_DIGITS = 12  # before the decimal point, for any amount or quantity
 PAYMENT_STATES = ('pending', 'paid')
 DELIVERIES = ('carrier', 'pickup')
 # How far ahead of ours a storefront's clock may be.
@@ -185,6 +186,11 @@ class Checker:
             return None
         if not value.is_finite():
             self.error(f'{path}{key}', "must be a finite number")
+            return None
+        if value and value.adjusted() >= MAX_DIGITS:
+            # 1e999999 parses, then fails every computation (a 500)
+            self.error(f'{path}{key}', (f"is too large: at most "
+                    f"{MAX_DIGITS} digits before the decimal point"))
             return None
         if value < 0 or (positive and value == 0):
             self.error(f'{path}{key}', "must be greater than zero"

@@ -12,10 +12,13 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
+
+from .sale import refuse_rpc_write
 
 
 class PaymentTransaction(Workflow, ModelSQL, ModelView):
@@ -96,6 +99,19 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'waiting'
+
+    @classmethod
+    def check_modification(cls, mode, transactions, values=None,
+            external=False):
+        super().check_modification(
+            mode, transactions, values=values, external=external)
+        if external and mode == 'write':
+            # every field is the gateway's report or the matching's result;
+            # states change through the buttons
+            refuse_rpc_write(transactions, values,
+                set(cls._fields) - {'id', 'write_uid', 'write_date'})
+        elif external and mode == 'create':
+            raise AccessError(gettext('ecom_orders.msg_transaction_rpc_create'))
 
     @classmethod
     @ModelView.button

@@ -1,8 +1,32 @@
+from trytond.i18n import gettext
 from trytond.model import ModelView, Unique, fields
+from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+# Set by the storefront's reports and the workflow, never by an RPC write
+# (readonly is only the client's hint): a forged payment state ships the
+# order and posts its invoice.
+WORKFLOW_FIELDS = {'ecom_payment_state', 'ecom_payment_reference',
+    'ecom_storefront_total', 'ecom_storefront_modified', 'ecom_hold_reason',
+    'ecom_coupons'}
+# The idempotency key: writable from RPC only while the sale is a draft
+DRAFT_FIELDS = {'ecom_channel', 'ecom_external_id'}
+
+
+def refuse_rpc_write(records, values, names, reason_of=None):
+    """AccessError naming the first field of names that values write on
+    records (reason_of(record) True: that record may have it written)"""
+    for name in sorted(set(values or {}) & set(names)):
+        for record in records:
+            if reason_of is None or not reason_of(record):
+                field = record.__class__._fields[name]
+                raise AccessError(gettext(
+                        'ecom_orders.msg_rpc_workflow_field',
+                        field=field.string, record=record.rec_name,
+                        model=record.__names__()['model']))
 
 
 class Sale(metaclass=PoolMeta):
@@ -58,6 +82,20 @@ class Sale(metaclass=PoolMeta):
                 Unique(t, t.ecom_channel, t.ecom_external_id),
                 'ecom_orders.msg_sale_external_unique'),
             ]
+
+    @classmethod
+    def check_modification(cls, mode, sales, values=None, external=False):
+        super().check_modification(
+            mode, sales, values=values, external=external)
+        if external and mode == 'write':
+            refuse_rpc_write(sales, values, WORKFLOW_FIELDS)
+            refuse_rpc_write(sales, values, DRAFT_FIELDS,
+                lambda sale: sale.state == 'draft')
+        elif external and mode == 'create':
+            for sale in sales:
+                refuse_rpc_write([sale], {n: True for n in WORKFLOW_FIELDS
+                        if getattr(sale, n, None) not in (None, '')},
+                    WORKFLOW_FIELDS)
 
     @classmethod
     def copy(cls, sales, default=None):

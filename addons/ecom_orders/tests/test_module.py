@@ -354,6 +354,29 @@ class IntakeFormatTestCase(unittest.TestCase):
             [['US-PA-TAX-1'], ['9']])
         self.assertEqual(order.shipping_taxes, ['US-PA-TAX-1'])
 
+    def test_amounts_and_coupons_bounded(self):
+        "1e999999 and a coupon string are 422s naming the field, not 500s"
+        order = {'external_id': 'B1', 'currency': 'EUR',
+            'customer': {'email': 'ana@example.com'},
+            'billing_address': {'name': "Ana", 'street': "Mayor 1",
+                'city': "Madrid", 'postal_code': "28013", 'country': "ES"},
+            'lines': [{'sku': 'S', 'quantity': '1e999999',
+                    'unit_price': '10'},
+                {'sku': 'T', 'quantity': 1, 'unit_price': '1E+12'}],
+            'coupons': "WELCOME10",
+            'totals': {'total': '9999999999999'}}
+        with self.assertRaises(IntakeError) as cm:
+            to_order('generic', order)
+        self.assertEqual(cm.exception.status, 422)
+        self.assertEqual([f for f, _ in cm.exception.errors], [
+                'lines[0].quantity', 'lines[1].unit_price', 'coupons',
+                'totals.total'])
+        # the largest amount allowed passes
+        order.update(lines=[{'sku': 'S', 'quantity': 1,
+                    'unit_price': '999999999999.99'}], coupons=['WELCOME10'],
+            totals={'total': '999999999999.99'})
+        self.assertEqual(to_order('generic', order).coupons, ['WELCOME10'])
+
     def test_generic_taxes_bounded(self):
         "A line's taxes are a short list of codes, each error named"
         order = {'external_id': 'T1', 'currency': 'USD',
