@@ -35,12 +35,12 @@ from collections import defaultdict
 
 import pyactiveresource.connection
 import shopify
-from trytond.modules.ecom_orders.event_process import facts
 from trytond.modules.ecom_orders.stock import available_to_sell
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .exceptions import ConnectorError
+from .pull import Pulled
 
 logger = logging.getLogger(__name__)
 API_VERSION = '2024-10'
@@ -216,29 +216,15 @@ def gid(kind, ref):
 
 def pull_orders(channel, client):
     "Store the orders updated since the watermark; return how many"
-    Event = Pool().get('ecom.storefront.event')
-    since = channel.ecom_pull_watermark
+    pulled = Pulled(channel, 'shopify', 'orders/updated')
     params = {'status': 'any', 'limit': PER_PAGE}
-    if since:
-        params['updated_at_min'] = (since - OVERLAP).isoformat() + 'Z'
-    newest, count, events = since, 0, []
+    if pulled.since:
+        params['updated_at_min'] = (
+            pulled.since - OVERLAP).isoformat() + 'Z'
     with client.session():
         for orders in client.orders(**params):
-            for order in orders:
-                details = facts('shopify', order)
-                event, _ = Event.receive(channel, 'shopify', 'orders/updated',
-                    json.dumps(order, sort_keys=True).encode(), details,
-                    source='pull')
-                events.append(event)
-                if details.get('modified_at') and (
-                        newest is None or details['modified_at'] > newest):
-                    newest = details['modified_at']
-            count += len(orders)
-    if newest != since:
-        channel.ecom_pull_watermark = newest
-        channel.save()
-    Event.queue(events)
-    return count, None
+            pulled.add(orders)
+    return pulled.finish()
 
 
 def push_stock(channel, client):

@@ -19,19 +19,18 @@ network error is retried with backoff, anything else 4xx is a
   variations of the variable ones listed, matched by SKU.
 """
 import datetime
-import json
 import logging
 import math
 import time
 from collections import defaultdict
 
 import requests
-from trytond.modules.ecom_orders.event_process import facts
 from trytond.modules.ecom_orders.stock import available_to_sell
 from trytond.pool import Pool
 from woocommerce import API
 
 from .exceptions import ConnectorError
+from .pull import Pulled
 
 logger = logging.getLogger(__name__)
 PER_PAGE = 100  # WooCommerce's maximum per page and per batch
@@ -96,37 +95,21 @@ def _retry_after(answer, attempt):
 
 def pull_orders(channel, client):
     "Store the orders modified since the watermark; return how many"
-    pool = Pool()
-    Event = pool.get('ecom.storefront.event')
-    since = channel.ecom_pull_watermark
+    pulled = Pulled(channel, 'woocommerce', 'order.updated')
     params = {'per_page': PER_PAGE, 'orderby': 'modified', 'order': 'asc',
         'dates_are_gmt': 'true'}
-    if since:
-        params['modified_after'] = (since - OVERLAP).isoformat()
-    newest, count, page = since, 0, 1
-    events = []
+    if pulled.since:
+        params['modified_after'] = (pulled.since - OVERLAP).isoformat()
+    page = 1
     while True:
         answer = client.call('get', 'orders', params=dict(params, page=page))
         orders = answer.json()
-        for order in orders:
-            details = facts('woocommerce', order)
-            event, _ = Event.receive(channel, 'woocommerce', 'order.updated',
-                json.dumps(order, sort_keys=True).encode(), details,
-                source='pull')
-            events.append(event)
-            if details.get('modified_at') and (
-                    newest is None or details['modified_at'] > newest):
-                newest = details['modified_at']
-        count += len(orders)
+        pulled.add(orders)
         pages = int(answer.headers.get('X-WP-TotalPages') or 1)
         if not orders or page >= pages:
             break
         page += 1
-    if newest != since:
-        channel.ecom_pull_watermark = newest
-        channel.save()
-    Event.queue(events)
-    return count, None
+    return pulled.finish()
 
 
 def push_stock(channel, client):

@@ -103,3 +103,22 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
     @fields.depends('shop')
     def on_change_with_warehouse(self, name=None):
         return self.shop.warehouse if self.shop else None
+
+
+class ChannelRecordMixin:
+    """A record of one channel (listing, gateway, storefront tax), in the
+    channel's company: what the multi-company record rules look at"""
+    __slots__ = ()
+    channel = fields.Many2One(
+        'ecom.channel', "Channel", required=True, ondelete='CASCADE')
+    company = fields.Function(fields.Many2One(
+            'company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+
+    @fields.depends('channel', '_parent_channel.company')
+    def on_change_with_company(self, name=None):
+        return self.channel.company if self.channel else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('channel.' + clause[0],) + tuple(clause[1:])]

@@ -13,17 +13,14 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
+from .channel import ChannelRecordMixin
 
-class ChannelTax(ModelSQL, ModelView):
+
+class ChannelTax(ChannelRecordMixin, ModelSQL, ModelView):
     "A storefront's tax code mapped to one of our taxes"
     __name__ = 'ecom.channel.tax'
     __string__ = "Storefront Tax"
 
-    channel = fields.Many2One(
-        'ecom.channel', "Channel", required=True, ondelete='CASCADE')
-    company = fields.Function(fields.Many2One(
-            'company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     code = fields.Char(
         "Storefront Code", required=True, strip=True,
         help="The storefront's code of the tax: WooCommerce rate code "
@@ -46,14 +43,6 @@ class ChannelTax(ModelSQL, ModelView):
                 'ecom_orders.msg_channel_tax_unique'),
             ]
         cls._order = [('channel', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
-
-    @fields.depends('channel', '_parent_channel.company')
-    def on_change_with_company(self, name=None):
-        return self.channel.company if self.channel else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('channel.' + clause[0],) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
         return f'{self.code}: {self.tax.rec_name}'

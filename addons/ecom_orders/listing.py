@@ -11,17 +11,14 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
+from .channel import ChannelRecordMixin
 
-class Listing(ModelSQL, ModelView):
+
+class Listing(ChannelRecordMixin, ModelSQL, ModelView):
     "A storefront product (and variant) mapped to one of our products"
     __name__ = 'ecom.channel.listing'
     __string__ = "Storefront Listing"
 
-    channel = fields.Many2One(
-        'ecom.channel', "Channel", required=True, ondelete='CASCADE')
-    company = fields.Function(fields.Many2One(
-            'company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
     storefront_product = fields.Char(
         "Storefront Product", required=True, strip=True,
         help="The storefront's product id (WooCommerce product_id, "
@@ -62,14 +59,6 @@ class Listing(ModelSQL, ModelView):
             variant = (values['storefront_variant'] or '').strip()
             values['storefront_variant'] = '' if variant == '0' else variant
         return values
-
-    @fields.depends('channel', '_parent_channel.company')
-    def on_change_with_company(self, name=None):
-        return self.channel.company if self.channel else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('channel.' + clause[0],) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
         ref = self.storefront_product

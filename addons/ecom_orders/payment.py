@@ -8,14 +8,14 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .channel import ChannelRecordMixin
 
-class Gateway(ModelSQL, ModelView):
+
+class Gateway(ChannelRecordMixin, ModelSQL, ModelView):
     "A payment gateway a channel takes payments with"
     __name__ = 'ecom.channel.gateway'
     __string__ = "Payment Gateway"
 
-    channel = fields.Many2One(
-        'ecom.channel', "Channel", required=True, ondelete='CASCADE')
     code = fields.Char(
         "Code", required=True, strip=True,
         help="How the storefront names the gateway (e.g. stripe, paypal).")
@@ -24,9 +24,6 @@ class Gateway(ModelSQL, ModelView):
         domain=[('company', '=', Eval('company', -1))],
         help="The journal and account the gateway's payments are booked "
         "on.")
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company', searcher='search_company')
 
     @classmethod
     def __setup__(cls):
@@ -36,14 +33,6 @@ class Gateway(ModelSQL, ModelView):
             ('code_unique', Unique(t, t.channel, t.code),
                 'ecom_orders.msg_gateway_code_unique'),
             ]
-
-    @fields.depends('channel', '_parent_channel.company')
-    def on_change_with_company(self, name=None):
-        return self.channel.company if self.channel else None
-
-    @classmethod
-    def search_company(cls, name, clause):
-        return [('channel.company',) + tuple(clause[1:])]
 
 
 class Channel(metaclass=PoolMeta):

@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from .storefront_server import StorefrontServer
+from .storefront_server import SimulatedStore, StorefrontServer
 
 PREFIX = '/admin/api/2024-10/'
 MAX_LIMIT = 250
@@ -48,7 +48,7 @@ def _num(gid):
     return int(str(gid).rsplit('/', 1)[-1])
 
 
-class Simulator:
+class Simulator(SimulatedStore):
     "One Shopify store"
 
     def __init__(self, token='shpat_test', tax_rate='0.06',
@@ -79,13 +79,6 @@ class Simulator:
         self._clock = datetime.datetime.now(datetime.UTC).replace(
             microsecond=0) - datetime.timedelta(hours=1)
         self.http = StorefrontServer(self)
-
-    @property
-    def url(self):
-        return self.http.url
-
-    def stop(self):
-        self.http.stop()
 
     def tick(self):
         "The store's clock, a second later at every change (shop time)"

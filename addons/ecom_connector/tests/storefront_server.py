@@ -8,6 +8,17 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class SimulatedStore:
+    "A store's address and end, once its server is self.http"
+
+    @property
+    def url(self):
+        return self.http.url
+
+    def stop(self):
+        self.http.stop()
+
+
 class StorefrontServer:
     "Serve store.answer over real HTTP until stop()"
 

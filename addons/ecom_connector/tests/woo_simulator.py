@@ -23,14 +23,14 @@ import urllib.error
 import urllib.request
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from .storefront_server import StorefrontServer
+from .storefront_server import SimulatedStore, StorefrontServer
 
 PREFIX = '/wp-json/wc/v3/'
 MAX_ITEMS = 100
 CENT = Decimal('0.01')
 
 
-class Simulator:
+class Simulator(SimulatedStore):
     "One WooCommerce store"
 
     def __init__(self, consumer_key='ck_test', consumer_secret='cs_test',
@@ -52,13 +52,6 @@ class Simulator:
         self._clock = datetime.datetime.now(datetime.UTC).replace(
             tzinfo=None, microsecond=0) - datetime.timedelta(hours=1)
         self.http = StorefrontServer(self)
-
-    @property
-    def url(self):
-        return self.http.url
-
-    def stop(self):
-        self.http.stop()
 
     def tick(self):
         "The store's clock: every change a second later (whole seconds)"
