@@ -20,6 +20,7 @@ import threading
 import time
 from collections import defaultdict
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -39,14 +40,21 @@ from .lifecycle import (
 from .webhooks import storefront_fields, to_order
 
 logger = logging.getLogger(__name__)
-# Small batches: a batch holds SQLite's write lock, which the webhooks'
-# answers wait for (5 s at most for Shopify).
+# Small batches: a batch (and the processing of its sales) holds SQLite's
+# write lock, which the webhooks' answers wait for (5 s at most for
+# Shopify); PostgreSQL locks rows, receipts do not wait.
 BATCH = 10
+SQLITE_BATCH = 3
 # Answering comes first: a drainer waits (at most YIELD_SECONDS a batch)
-# while webhooks of its database are being received in this process.
-YIELD_SECONDS = 2.0
+# while webhooks of its database are being received in this process, and
+# until none came for QUIET_SECONDS (in a burst, the next is on its way:
+# the drainer's work would hold the GIL and SQLite's lock it waits for).
+YIELD_SECONDS = 5.0
+QUIET_SECONDS = 0.15
 _locks = defaultdict(threading.Lock)
+_store_locks = defaultdict(threading.Lock)
 _inflight = defaultdict(int)
+_last_receipt = defaultdict(float)
 _inflight_lock = threading.Lock()
 
 
@@ -55,16 +63,33 @@ def receiving(database_name):
     "Around the receipt of one webhook, so that the drainer waits for it"
     with _inflight_lock:
         _inflight[database_name] += 1
+        _last_receipt[database_name] = time.monotonic()
     try:
         yield
     finally:
         with _inflight_lock:
             _inflight[database_name] -= 1
+            _last_receipt[database_name] = time.monotonic()
+
+
+@contextlib.contextmanager
+def storing(database_name):
+    """Around the write of one receipt: on SQLite, the receipts of this
+    process take turns here rather than in SQLite's busy handler, which
+    polls and is not fair (under a burst of 20 at once some waited its
+    whole 5 s timeout, then were retried: answers over Shopify's 5 s)"""
+    if backend.name != 'sqlite':
+        yield
+        return
+    with _store_locks[database_name]:
+        yield
 
 
 def _yield_to_receipts(database_name):
     deadline = time.monotonic() + YIELD_SECONDS
-    while _inflight[database_name] > 0 and time.monotonic() < deadline:
+    while time.monotonic() < deadline and (_inflight[database_name] > 0
+            or time.monotonic() - _last_receipt[database_name]
+            < QUIET_SECONDS):
         time.sleep(0.02)
 
 
@@ -121,7 +146,7 @@ def _batch(pool, retry, seen):
     Sale = pool.get('sale.sale')
     with Transaction().start(pool.database_name, 0, readonly=True):
         events = Event.search(_domain(retry, seen), order=[('id', 'ASC')],
-            limit=BATCH)
+            limit=SQLITE_BATCH if backend.name == 'sqlite' else BATCH)
         if not events:
             return False
         retry_ids = {e.id for e in events}
@@ -226,7 +251,8 @@ def _create(pool, channel_id, todo):
     if missing:
         ensure_locks(pool, ctx, intake.warehouse_id, missing)
     run(pool, ctx, intake, items, goods,
-        Delivery(kind, None, started, record=_record_created))
+        Delivery(kind, None, started, record=_record_created,
+            pause=lambda: _yield_to_receipts(pool.database_name)))
 
 
 def _record_created(items):

@@ -32,6 +32,9 @@ class Delivery:
     remote_addr: str | None
     started: float
     record: Callable | None = None
+    # called before each task run after the commit (the sales' processing):
+    # where the webhooks' drainer lets waiting receipts write first
+    pause: Callable | None = None
 
 
 def ensure_locks(pool, ctx, warehouse_id, product_ids):
@@ -87,6 +90,8 @@ def run(pool, ctx, intake, items, goods, delivery):
                 failure = e
         if failure is None:
             while transaction.tasks:
+                if delivery.pause:
+                    delivery.pause()
                 run_task(pool, transaction.tasks.pop())
             return
         if is_retryable(failure) and time.monotonic() < deadline:

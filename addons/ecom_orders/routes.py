@@ -26,7 +26,7 @@ from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .api import Refused, authenticate, response, write
-from .event_process import drain, facts, receiving
+from .event_process import drain, facts, receiving, storing
 from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import Result, new_items
@@ -160,13 +160,14 @@ def _webhook(request, pool, channel_id, kind, body, start):
                 + ', '.join(sorted(topics))})
     delivery = request.headers.get('X-WC-Webhook-Delivery-ID'
         if kind == 'woocommerce' else 'X-Shopify-Webhook-Id')
-    try:
-        event_id, state, duplicate = write(pool, company_id, _store, pool,
-            channel_id, kind, topic, body, data, delivery)
-    except SQLConstraintError:
-        # the same body stored meanwhile by a concurrent delivery
-        event_id, state, duplicate = write(pool, company_id, _store, pool,
-            channel_id, kind, topic, body, data, delivery)
+    with storing(pool.database_name):
+        try:
+            event_id, state, duplicate = write(pool, company_id, _store,
+                pool, channel_id, kind, topic, body, data, delivery)
+        except SQLConstraintError:
+            # the same body stored meanwhile by a concurrent delivery
+            event_id, state, duplicate = write(pool, company_id, _store,
+                pool, channel_id, kind, topic, body, data, delivery)
     answer = response(200 if duplicate else 202, {
             'status': 'duplicate' if duplicate else 'received',
             'event': event_id, 'state': state,
