@@ -96,7 +96,7 @@ class DemoBrowserTest(unittest.TestCase):
         # taxes computed by the storefront: the customer paid what we booked
         self.assertEqual(us_sale['total_amount'],
             us_sale['ecom_storefront_total'])
-        self.assertEqual(us_sale['currency.code'], 'USD')
+        self.assertEqual(us_sale['currency.']['code'], 'USD')
         archived = self.count(session, 'sale.sale', [
                 ('number', 'like', 'ARC-%'), ('state', '=', 'done')])
         self.assertGreater(archived, 0)
