@@ -84,6 +84,23 @@ def json_errors(what, channel_id, answer):
                         "recorded, retry later"}]})
 
 
+def run_queued(pool, task_id, attempts=5):
+    """trytond's run_task until the task has finished: without queue
+    workers, a task that kept conflicting is rescheduled for a worker that
+    nobody runs (PostgreSQL) or dropped (SQLite), so its sales were never
+    processed (seen in a 500-webhook burst)"""
+    Queue = pool.get('ir.queue')
+    for attempt in range(attempts):
+        run_task(pool, task_id)
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            tasks = Queue.search([('id', '=', task_id)])
+            if not tasks or tasks[0].finished_at:
+                return
+        time.sleep(random.uniform(0.1, 0.3) * (attempt + 1))
+    logger.error(
+        "task %s still unfinished after %d runs", task_id, attempts)
+
+
 def write(pool, company_id, func, *args):
     """Run ``func(*args)`` in a writing transaction of the company's
     context, retried on conflicts; run what it queued once committed"""
@@ -113,7 +130,7 @@ def write(pool, company_id, func, *args):
                 time.sleep(random.uniform(0, 0.1))
                 continue
         while transaction.tasks:
-            run_task(pool, transaction.tasks.pop())
+            run_queued(pool, transaction.tasks.pop())
         return result
 
 

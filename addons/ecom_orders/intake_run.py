@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from trytond.exceptions import UserError
 from trytond.transaction import Transaction
-from trytond.worker import run_task
 
+from .api import run_queued
 from .intake import Intake
 from .intake_format import IntakeError
 from .intake_result import Result
@@ -92,7 +92,7 @@ def run(pool, ctx, intake, items, goods, delivery):
             while transaction.tasks:
                 if delivery.pause:
                     delivery.pause()
-                run_task(pool, transaction.tasks.pop())
+                run_queued(pool, transaction.tasks.pop())
             return
         if is_retryable(failure) and time.monotonic() < deadline:
             attempt += 1
