@@ -104,16 +104,19 @@ class Client:
         finally:
             resource.clear_session()
 
-    def orders(self, **params):
-        "The REST orders of params, page after page"
-        page = self.rest('GET orders.json',
-            lambda: shopify.Order.find(**params))
+    def pages(self, resource, name, **params):
+        "The REST records of params as dicts, a list a page"
+        page = self.rest(name, functools.partial(resource.find, **params))
         while True:
-            yield [o.to_dict() for o in page]
+            yield [r.to_dict() for r in page]
             if not page.has_next_page():
                 return
-            page = self.rest('GET orders.json', functools.partial(
-                    shopify.Order.find, from_=page.next_page_url))
+            page = self.rest(name, functools.partial(
+                    resource.find, from_=page.next_page_url))
+
+    def orders(self, **params):
+        "The REST orders of params, page after page"
+        return self.pages(shopify.Order, 'GET orders.json', **params)
 
     def rest(self, name, request):
         last = None
@@ -390,10 +393,9 @@ def import_catalogue(channel, client):
     Listing = Pool().get('ecom.channel.listing')
     found = []
     with client.session():
-        page = client.rest('GET products.json',
-            lambda: shopify.Product.find(limit=PER_PAGE))
-        while True:
-            for product in (p.to_dict() for p in page):
+        for products in client.pages(shopify.Product, 'GET products.json',
+                limit=PER_PAGE):
+            for product in products:
                 for variant in product.get('variants') or []:
                     title = variant.get('title')
                     found.append({
@@ -407,10 +409,6 @@ def import_catalogue(channel, client):
                             'ecom_inventory_item': gid('InventoryItem',
                                 variant['inventory_item_id'])
                             if variant.get('inventory_item_id') else None})
-            if not page.has_next_page():
-                break
-            page = client.rest('GET products.json', functools.partial(
-                    shopify.Product.find, from_=page.next_page_url))
     return Listing.ecom_import(channel, found)
 
 
