@@ -196,12 +196,6 @@ class Simulator(SimulatedStore):
             "method.", 'data': {'status': 404}}
 
     def _orders(self, query):
-        per_page = int(query.get('per_page', 10))
-        if not 1 <= per_page <= 100:
-            return 400, {}, {'code': 'rest_invalid_param',
-                'message': "Invalid parameter(s): per_page",
-                'data': {'status': 400}}
-        page = int(query.get('page', 1))
         orders = sorted(self.orders.values(),
             key=lambda o: (o['date_modified_gmt'], o['id']))
         if query.get('modified_after'):
@@ -211,10 +205,7 @@ class Simulator(SimulatedStore):
                     o['date_modified_gmt']) > after]
         if query.get('order', 'desc') == 'desc':
             orders.reverse()
-        pages = max((len(orders) + per_page - 1) // per_page, 1)
-        chunk = orders[(page - 1) * per_page:page * per_page]
-        return 200, {'X-WP-Total': str(len(orders)),
-            'X-WP-TotalPages': str(pages)}, chunk
+        return self._page(query, orders)
 
     def _page(self, query, items):
         "A page of a listed endpoint, with WooCommerce's total headers"
@@ -227,8 +218,7 @@ class Simulator(SimulatedStore):
         pages = max((len(items) + per_page - 1) // per_page, 1)
         return 200, {'X-WP-Total': str(len(items)),
             'X-WP-TotalPages': str(pages)}, [
-            {k: v for k, v in i.items()}
-            for i in items[(page - 1) * per_page:page * per_page]]
+            dict(i) for i in items[(page - 1) * per_page:page * per_page]]
 
     def _batch(self, endpoint, body):
         updates = (body or {}).get('update') or []
