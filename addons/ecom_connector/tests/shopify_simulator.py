@@ -211,50 +211,50 @@ class Simulator(SimulatedStore):
             return self._graphql(body or {}, throttled=bool(fault))
         return 404, {}, {'errors': "Not Found"}
 
-    def _orders(self, query):
+    def _page(self, query, endpoint, all_ids):
+        """(error, ids of the page, headers) of a cursor-paginated
+        endpoint; all_ids() lists the filtered ids of a first page"""
         limit = int(query.get('limit', 50))
         if not 1 <= limit <= MAX_LIMIT:
-            return 400, {}, {'errors': {'limit': [
-                        f"must be between 1 and {MAX_LIMIT}"]}}
+            return (400, {}, {'errors': {'limit': [
+                            f"must be between 1 and {MAX_LIMIT}"]}}), [], {}
         if 'page_info' in query:
             if set(query) - {'page_info', 'limit', 'fields'}:
-                return 400, {}, {'errors': {'page_info': [(
-                                "page_info admits no other parameter than "
-                                "limit and fields")]}}
+                return (400, {}, {'errors': {'page_info': [(
+                                    "page_info admits no other parameter "
+                                    "than limit and fields")]}}), [], {}
             ids, offset = self._pages.get(query['page_info'], ([], 0))
         else:
+            ids, offset = all_ids(), 0
+        headers = {}
+        if offset + limit < len(ids):
+            token = f'p{next(self._ids)}'
+            self._pages[token] = (ids, offset + limit)
+            headers['Link'] = (f'<{self.url}{PREFIX[1:]}{endpoint}?'
+                f'limit={limit}&page_info={token}>; rel="next"')
+        return None, ids[offset:offset + limit], headers
+
+    def _orders(self, query):
+        def all_ids():
             orders = sorted(self.orders.values(), key=lambda o: o['id'])
             if query.get('updated_at_min'):
                 since = datetime.datetime.fromisoformat(
                     query['updated_at_min'])
                 orders = [o for o in orders if datetime.datetime.fromisoformat(
                         o['updated_at']) >= since]
-            ids, offset = [o['id'] for o in orders], 0
-        chunk = ids[offset:offset + limit]
-        headers = {}
-        if offset + limit < len(ids):
-            token = f'p{next(self._ids)}'
-            self._pages[token] = (ids, offset + limit)
-            headers['Link'] = (f'<{self.url}{PREFIX[1:]}orders.json?'
-                f'limit={limit}&page_info={token}>; rel="next"')
+            return [o['id'] for o in orders]
+        error, chunk, headers = self._page(query, 'orders.json', all_ids)
+        if error:
+            return error
         return 200, headers, {'orders': [
                 json.loads(json.dumps(self.orders[i])) for i in chunk]}
 
     def _products(self, query):
         "Products with their variants, paginated like the orders"
-        limit = int(query.get('limit', 50))
-        if 'page_info' in query:
-            ids, offset = self._pages.get(query['page_info'], ([], 0))
-        else:
-            ids = sorted({v['product_id'] for v in self.variants.values()})
-            offset = 0
-        chunk = ids[offset:offset + limit]
-        headers = {}
-        if offset + limit < len(ids):
-            token = f'p{next(self._ids)}'
-            self._pages[token] = (ids, offset + limit)
-            headers['Link'] = (f'<{self.url}{PREFIX[1:]}products.json?'
-                f'limit={limit}&page_info={token}>; rel="next"')
+        error, chunk, headers = self._page(query, 'products.json',
+            lambda: sorted({v['product_id'] for v in self.variants.values()}))
+        if error:
+            return error
         products = []
         for product_id in chunk:
             variants = [(i, v) for i, v in sorted(self.variants.items())
