@@ -30,7 +30,7 @@ MODULES = [
     'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers',
     'ecom_connector']
 CROSS_MODULE = [
-    'tests.test_sao_views', 'tests.test_intake_http',
+    'tests.test_routes', 'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_demo_browser']
 # With --jobs, the longest groups start first (measured on PostgreSQL).
 LONGEST_FIRST = [
