@@ -38,6 +38,31 @@ KIND_CLASS = {
 HUNDRED = Decimal(100)
 PRICE_DIGITS = Decimal('0.0001')
 NO_LINE = "no line of the cart is one of its products or categories"
+# The sentences of the discounts applied: they end on the customer's
+# invoice, so the sale renders them in the customer's language from the
+# messages msg_why_<key> (same placeholders); the engine keeps the English.
+WHY = {
+    'free_shipping': "free shipping",
+    'percent_lines': "{pct}% off line(s) {lines}",
+    'fixed_lines': "{each} off each unit of line(s) {lines}",
+    'percent_order': "{pct}% off the order",
+    'fixed_order': "{amount} off the order",
+    'percent_order_lines': "{pct}% off the order (line(s) {lines})",
+    'fixed_order_lines': "{amount} off the order (line(s) {lines})",
+    'bxgy_free': "buy {buy} get {get}: {units} unit(s) free on line(s) "
+    "{lines}",
+    'bxgy_percent': "buy {buy} get {get}: {units} unit(s) {pct}% off on "
+    "line(s) {lines}",
+    }
+
+
+class Why(str):
+    "The English sentence of a discount, with its key and values"
+
+    def __new__(cls, key, **values):
+        why = super().__new__(cls, WHY[key].format(**values))
+        why.key, why.values = key, values
+        return why
 
 
 @dataclass(frozen=True)
@@ -370,7 +395,7 @@ def _compute(rule, cart, matching, left, shipping_left):
     if rule.kind == 'free_shipping':
         if not shipping_left:
             raise NotApplied("the cart has no shipping to discount")
-        return {-1: shipping_left}, "free shipping"
+        return {-1: shipping_left}, Why('free_shipping')
     if not matching:
         raise NotApplied("the matching lines are discounted to zero already")
     label = _lines_label(matching)
@@ -378,25 +403,27 @@ def _compute(rule, cart, matching, left, shipping_left):
         pct = rule.percentage
         return ({l.index: q(left[l.index] * pct / HUNDRED)
                     for l in matching},
-            f"{pct:g}% off line(s) {label}")
+            Why('percent_lines', pct=f'{pct:g}', lines=label))
     if rule.kind == 'fixed_lines':
         each = cart.to_cart(rule.amount, rule.currency)
         return ({l.index: min(left[l.index], q(each * l.quantity))
                     for l in matching},
-            f"{_money(each)} off each unit of line(s) {label}")
+            Why('fixed_lines', each=_money(each), lines=label))
     if rule.kind == 'bxgy':
         return _buy_x_get_y(rule, cart, matching, left)
     base = sum((left[l.index] for l in matching), Decimal(0))
     if rule.kind == 'percent_order':
         amount = q(base * rule.percentage / HUNDRED)
-        why = f"{rule.percentage:g}% off the order"
+        values = {'pct': f'{rule.percentage:g}'}
     else:
         amount = min(base, q(cart.to_cart(rule.amount, rule.currency)))
-        why = f"{_money(amount)} off the order"
+        values = {'amount': _money(amount)}
+    key = ('percent_order' if rule.kind == 'percent_order'
+        else 'fixed_order')
     if rule.products or rule.categories:
-        why += f" (line(s) {label})"
+        key, values['lines'] = key + '_lines', label
     return spread(amount, [(l.index, left[l.index]) for l in matching],
-        cart.digits), why
+        cart.digits), Why(key, **values)
 
 
 def _buy_x_get_y(rule, cart, matching, left):
@@ -426,9 +453,11 @@ def _buy_x_get_y(rule, cart, matching, left):
                 else " of the same product"))
     per_line = {i: cart.quantize(v) for i, v in exact.items()}
     pct = rule.get_percentage
-    what = "free" if pct == HUNDRED else f"{pct:g}% off"
-    return per_line, (f"buy {rule.buy} get {rule.get}: {free} unit(s) "
-        f"{what} on line(s) {_lines_label([l for l in matching if l.index in per_line])}")
+    values = {'buy': rule.buy, 'get': rule.get, 'units': free,
+        'lines': _lines_label([l for l in matching if l.index in per_line])}
+    if pct == HUNDRED:
+        return per_line, Why('bxgy_free', **values)
+    return per_line, Why('bxgy_percent', pct=f'{pct:g}', **values)
 
 
 def spread(amount, shares, digits=2):

@@ -107,11 +107,25 @@ class Sale(metaclass=PoolMeta):
                 unit_price=-part.amount,
                 original_unit_price=Decimal(0), promotion=promotion,
                 ecom_discount=True,
-                description=f"{promotion.name}: {part.why}")
+                description=self.ecom_explain(promotion, part.why))
             line.taxes = list(part.taxes)
             line.amount = line.on_change_with_amount()
             result.append(line)
         return result
+
+    def ecom_explain(self, promotion, why):
+        """The discount line's description in the customer's language (it
+        is copied to the invoice): the promotion's name and why"""
+        pool = Pool()
+        Promotion = pool.get('sale.promotion')
+        language = (self.party.lang.code if self.party and self.party.lang
+            else None)
+        with Transaction().set_context(language=language):
+            name = Promotion(promotion.id).name
+            if isinstance(why, engine.Why):
+                message = 'ecom_promotions.msg_why_' + why.key
+                why = gettext(message, **why.values)
+        return f"{name}: {why}"
 
     def get_ecom_promotions_explained(self, name):
         if self.state not in {'draft', 'quotation'}:

@@ -299,3 +299,30 @@ class EngineTestCase(unittest.TestCase):
         outcome = evaluate([rule(1, 'fixed_order', amount=D(10))], the_cart)
         self.assertEqual(outcome.line_discounts,
             {0: D('3.34'), 1: D('3.33'), 2: D('3.33')})
+
+
+class WhyMessagesTest(unittest.TestCase):
+    "The discount sentences go to invoices through messages, in Spanish too"
+
+    def test_every_sentence_has_its_message(self):
+        "msg_why_<key> reads as the engine's English, es.po translates it"
+        import os
+        import re
+        from xml.etree import ElementTree
+
+        import polib
+        from trytond.modules.ecom_promotions.engine import WHY, Why
+        folder = os.path.dirname(os.path.dirname(__file__))
+        messages = {r.get('id'): r.find('field').text for r in ElementTree
+            .parse(os.path.join(folder, 'message.xml')).iter('record')}
+        spanish = {e.msgctxt: e.msgstr for e in polib.pofile(
+                os.path.join(folder, 'locale', 'es.po'))}
+        for key, english in WHY.items():
+            names = re.findall(r'\{(\w+)\}', english)
+            values = {n: f'<{n}>' for n in names}
+            text = messages[f'msg_why_{key}']
+            self.assertEqual(text % values, Why(key, **values))
+            translated = spanish[f'model:ir.message,text:msg_why_{key}']
+            self.assertEqual(sorted(re.findall(r'%\((\w+)\)s', translated)),
+                sorted(names), key)
+            self.assertNotEqual(translated % values, text % values)
