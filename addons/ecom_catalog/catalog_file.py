@@ -87,8 +87,10 @@ def write_table(header, rows, format_):
     if format_ == 'xlsx':
         import xlsxwriter
         out = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            out, {'constant_memory': True, 'in_memory': True})
+        # a product text starting with "=" stays text, never a formula
+        workbook = xlsxwriter.Workbook(out, {
+                'constant_memory': True, 'in_memory': True,
+                'strings_to_formulas': False, 'strings_to_urls': False})
         sheet = workbook.add_worksheet("Catalog")
         bold = workbook.add_format({'bold': True})
         sheet.write_row(0, 0, header, bold)

@@ -48,9 +48,12 @@ def _cell(value):
 def write_workbook(table, max_chart_points=50):
     "The XLSX file of table, as bytes"
     output = io.BytesIO()
+    # Customer-controlled texts (names, cities) starting with "=" stay
+    # text: never a formula that Excel would run.
     workbook = xlsxwriter.Workbook(output, {
             'in_memory': True, 'default_date_format': 'yyyy-mm-dd',
-            'remove_timezone': True})
+            'remove_timezone': True, 'strings_to_formulas': False,
+            'strings_to_urls': False})
     formats = {
         'title': workbook.add_format({'bold': True, 'font_size': 14}),
         'label': workbook.add_format({'bold': True}),

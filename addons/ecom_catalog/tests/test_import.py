@@ -195,6 +195,17 @@ class CatalogImportMixin:
             again, _ = export_file('csv', warehouse, ['es'])
             self.assertEqual(again, data)
 
+    def test_xlsx_texts_never_formulas(self):
+        "A product text starting with '=' is exported as text, not a formula"
+        import openpyxl
+
+        from ..catalog_file import write_table
+        evil = '=HYPERLINK("http://evil.example","x")'
+        data = write_table(['sku', 'name'], [['E-1', evil]], 'xlsx')
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        self.assertEqual((sheet['B2'].value, sheet['B2'].data_type),
+            (evil, 's'))
+
     @with_transaction()
     def test_import_images_from_zip(self):
         "Images come by file name from a ZIP; a missing file is an error"

@@ -7,6 +7,7 @@ from decimal import Decimal
 import openpyxl
 from sql import Table
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_reports import xlsx
 from trytond.modules.ecom_reports.report_base import grains
 from trytond.pool import Pool
@@ -14,7 +15,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 
-class EcomReportsTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce reports module"
     module = 'ecom_reports'
 
@@ -129,6 +130,15 @@ class XLSXTestCase(unittest.TestCase):
         self.assertEqual(rows[4], ("Mug", 75, 0.3333))
         self.assertEqual(rows[6][:2], ("Total", "=SUBTOTAL(109,[Net Sales])"))
         self.assertEqual(sheet['C5'].number_format, '0.0%')
+
+    def test_texts_never_formulas(self):
+        "A customer-controlled text starting with '=' is written as text"
+        evil = '=HYPERLINK("http://evil.example","x")'
+        data = xlsx.write_workbook(self.table([[evil, Decimal(1), 0.5]]))
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        self.assertEqual(sheet['A5'].value, evil)
+        self.assertEqual(sheet['A5'].data_type, 's')
+        self.assertEqual(sheet['B6'].data_type, 'f')  # our own total row
 
     def test_empty_report_has_no_chart(self):
         data = xlsx.write_workbook(self.table([]))
