@@ -59,7 +59,7 @@ demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
 	@echo
 	@echo "  E-commerce back office: http://$(TRYTOND_WEB__LISTEN)/#$(DB)"
 	@echo "  login: admin     password: $(DEMO_PASSWORD)   (all menus)"
-	@echo "  also:  manager / staff / accountant, same password"
+	@echo "  also:  manager / staff / accountant / empleado (in Spanish), same password"
 	@test ! -f $(TRYTOND_DATABASE__PATH)/$(DB).api-key || { read -r channel key \
 		< $(TRYTOND_DATABASE__PATH)/$(DB).api-key; echo "  order intake API (see README): POST \
 	http://$(TRYTOND_WEB__LISTEN)/$(DB)/ecom/v1/channels/$$channel/orders \

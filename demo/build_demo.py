@@ -34,7 +34,11 @@ STAFF = [
     ('staff', "Sergio Staff", [('ecom_base', 'group_ecom_user'),
             ('stock', 'group_stock')]),
     ('accountant', "Ana Accountant", [('account', 'group_account')]),
+    # the shop's back office works in Spanish
+    ('empleado', "Elena Empleada", [('ecom_base', 'group_ecom_user'),
+            ('stock', 'group_stock')]),
     ]
+LANGUAGES = {'empleado': 'es'}
 
 
 STARTED = time.monotonic()
@@ -88,6 +92,9 @@ def create_database(args):
         subprocess.run([
                 os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
                 '-c', args.config, '-d', args.database, '--all',
+                # Spanish made translatable and loaded (menus, fields,
+                # messages of upstream and of our modules' locale/es.po)
+                '--language', 'es',
                 '--activate-dependencies', '--email', 'admin@example.com',
                 '-u', *MODULES],
             check=True, env=dict(os.environ, TRYTONPASSFILE=passfile.name))
@@ -152,10 +159,13 @@ def setup_staff(args):
     admin, = User.search([('login', '=', 'admin')])
     User.write([admin], {'companies': [('add', [company.id])],
             'company': company.id})
+    Lang = pool.get('ir.lang')
+    langs = {l.code: l.id for l in Lang.search([])}
     User.create([{
                 'login': login, 'name': name, 'password': args.password,
                 'companies': [('add', [company.id])], 'company': company.id,
                 'groups': [('add', [ModelData.get_id(m, x) for m, x in groups])],
+                'language': langs[LANGUAGES.get(login, 'en')],
                 } for login, name, groups in STAFF])
 
 

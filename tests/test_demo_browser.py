@@ -18,6 +18,7 @@ from trytond.pyson import PYSONDecoder
 
 from demo import webhooks
 from tests.server import ROOT, Server, build_demo, drop_database
+from tests.spanish_browser import SpanishBrowserTests, chromium
 
 BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
 # CI runs both backends at once: PostgreSQL's screenshots go in a subfolder.
@@ -29,7 +30,7 @@ SUBMENUS = ["Catalog", "Customers", "Orders", "Promotions", "Reports",
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
 
 
-class DemoBrowserTest(unittest.TestCase):
+class DemoBrowserTest(SpanishBrowserTests, unittest.TestCase):
     "Demo builder + trytond + sao + Chromium"
 
     @classmethod
@@ -227,8 +228,8 @@ class DemoBrowserTest(unittest.TestCase):
         self.assertIn("1 created, 0 updated, 0 rejected", done.stdout)
 
     def test_staff_logins(self):
-        "Manager, staff and accountant can log in with the demo password"
-        for login in ['manager', 'staff', 'accountant']:
+        "Manager, staff, accountant and empleado log in with the password"
+        for login in ['manager', 'staff', 'accountant', 'empleado']:
             session = self.server.login(login, PASSWORD)
             self.assertTrue(session)
 
@@ -311,23 +312,12 @@ class DemoBrowserTest(unittest.TestCase):
 
     def test_ecommerce_menu_in_browser(self):
         "Log in through sao and open the E-commerce menu and its submenus"
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
         from selenium.webdriver.support import expected_conditions as EC
         from selenium.webdriver.support.ui import WebDriverWait
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which('chromium')
-        for argument in ['--headless=new', '--no-sandbox', '--disable-gpu',
-                '--disable-background-networking', '--disable-dev-shm-usage',
-                '--disable-component-update', '--disable-sync',
-                '--no-first-run', '--window-size=1400,900',
-                f'--user-data-dir={self.tmp}/chromium']:
-            options.add_argument(argument)
-        driver = webdriver.Chrome(
-            service=Service(shutil.which('chromedriver')), options=options)
+        driver = chromium(self.tmp)
         wait = WebDriverWait(driver, 60)
 
         def visible(css):

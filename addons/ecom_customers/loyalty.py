@@ -32,6 +32,7 @@ class LoyaltyError(ValidationError):
 class Program(ModelSQL, ModelView):
     "Loyalty Program"
     __name__ = 'ecom.loyalty.program'
+    __string__ = "Loyalty Program"
     name = fields.Char("Name", required=True)
     company = fields.Many2One('company.company', "Company", required=True)
     shop = fields.Many2One(
@@ -99,6 +100,7 @@ class Program(ModelSQL, ModelView):
 class Account(ModelSQL, ModelView):
     "Loyalty Account"
     __name__ = 'ecom.loyalty.account'
+    __string__ = "Loyalty Account"
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
     party = fields.Many2One('party.party', "Customer", required=True,
@@ -222,6 +224,7 @@ class Account(ModelSQL, ModelView):
 class Entry(ModelSQL, ModelView):
     "Loyalty Entry"
     __name__ = 'ecom.loyalty.entry'
+    __string__ = "Loyalty Entry"
     account = fields.Many2One('ecom.loyalty.account', "Account",
         required=True, ondelete='CASCADE', readonly=True)
     company = fields.Function(fields.Many2One('company.company', "Company"),

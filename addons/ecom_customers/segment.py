@@ -17,6 +17,7 @@ from trytond.transaction import Transaction, without_check_access
 class Segment(ModelSQL, ModelView):
     "Customer Segment"
     __name__ = 'ecom.customer.segment'
+    __string__ = "Customer Segment"
     name = fields.Char("Name", required=True)
     company = fields.Many2One('company.company', "Company", required=True)
     rfm_segments = fields.MultiSelection(
@@ -179,6 +180,7 @@ class Segment(ModelSQL, ModelView):
 class SegmentCountry(ModelSQL):
     "Customer Segment - Country"
     __name__ = 'ecom.customer.segment-country.country'
+    __string__ = "Customer Segment - Country"
     segment = fields.Many2One('ecom.customer.segment', "Segment",
         required=True, ondelete='CASCADE')
     country = fields.Many2One('country.country', "Country", required=True,
@@ -188,6 +190,7 @@ class SegmentCountry(ModelSQL):
 class Member(ModelSQL, ModelView):
     "Customer Segment Member"
     __name__ = 'ecom.customer.segment.member'
+    __string__ = "Customer Segment Member"
     segment = fields.Many2One('ecom.customer.segment', "Segment",
         required=True, ondelete='CASCADE', readonly=True)
     party = fields.Many2One('party.party', "Customer", required=True,

@@ -27,6 +27,7 @@ def new_codes(prefix, length, count, taken):
 class GenerateStart(ModelView):
     "Generate coupon codes"
     __name__ = 'ecom.promotion.coupon.generate.start'
+    __string__ = "Generate Coupon Codes"
 
     coupon = fields.Many2One('sale.promotion.coupon', "Coupon",
         readonly=True)

@@ -128,6 +128,7 @@ class Rate(sequence_ordered(), ModelSQL, ModelView):
 class RateCountry(ModelSQL):
     "Destination country of a shipping rate"
     __name__ = 'carrier.ecom_rate-country.country'
+    __string__ = "Carrier Rate - Country"
 
     rate = fields.Many2One(
         'carrier.ecom_rate', "Rate", required=True, ondelete='CASCADE')
@@ -186,6 +187,7 @@ class Channel(metaclass=PoolMeta):
 class ChannelCarrier(ModelSQL):
     "Carrier offered by a channel"
     __name__ = 'ecom.channel-carrier'
+    __string__ = "Channel - Carrier"
 
     channel = fields.Many2One(
         'ecom.channel', "Channel", required=True, ondelete='CASCADE')

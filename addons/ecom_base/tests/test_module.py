@@ -1,9 +1,10 @@
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
-class EcomBaseTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomBaseTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce base module"
     module = 'ecom_base'
 

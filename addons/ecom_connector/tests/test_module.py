@@ -1,8 +1,9 @@
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class EcomConnectorTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomConnectorTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce connector module"
     module = 'ecom_connector'
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_orders.channel_auth import sign
 from trytond.modules.ecom_orders.event_process import facts
 from trytond.modules.ecom_orders.intake_format import (
@@ -37,7 +38,7 @@ def _channel(shop, code='web'):
     return channel
 
 
-class EcomOrdersTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomOrdersTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce orders module"
     module = 'ecom_orders'
 

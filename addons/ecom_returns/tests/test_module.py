@@ -1,8 +1,9 @@
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class EcomReturnsTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomReturnsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce returns module"
     module = 'ecom_returns'
 

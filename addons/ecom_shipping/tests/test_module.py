@@ -1,10 +1,11 @@
 from decimal import Decimal
 
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class EcomShippingTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomShippingTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce shipping module"
     module = 'ecom_shipping'
 

@@ -1,0 +1,102 @@
+"""The back office in Spanish (mixed into the demo browser test, sharing its
+demo and server): every menu entry of ours translated, and sao shows it."""
+import glob
+import os
+import shutil
+
+import polib
+
+from tests.server import ROOT
+
+# Entries whose Spanish is the English word (brand names and the like).
+SAME_IN_SPANISH = {'CSV', 'SMS', 'Shopify', 'WooCommerce', 'Webhook'}
+
+
+def chromium(tmp):
+    "Headless Chromium through chromedriver (Debian packages)"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which('chromium')
+    for argument in ['--headless=new', '--no-sandbox', '--disable-gpu',
+            '--disable-background-networking', '--disable-dev-shm-usage',
+            '--disable-component-update', '--disable-sync',
+            '--no-first-run', '--window-size=1400,900',
+            f'--user-data-dir={tmp}/chromium']:
+        options.add_argument(argument)
+    return webdriver.Chrome(
+        service=Service(shutil.which('chromedriver')), options=options)
+
+
+def spanish_menus():
+    "English name -> Spanish name of each menu entry in our locale/es.po"
+    names = {}
+    for path in glob.glob(os.path.join(ROOT, 'addons', '*', 'locale',
+                'es.po')):
+        for entry in polib.pofile(path):
+            if entry.msgctxt.startswith('model:ir.ui.menu,name:'):
+                names[entry.msgid] = entry.msgstr
+    return names
+
+
+class SpanishBrowserTests:
+
+    def menus(self, session, root):
+        "Name of each menu entry under the E-commerce root, as read"
+        names, parents = {}, [root]
+        while parents:
+            found = self.server.rpc('model.ir.ui.menu.search_read', [
+                    ('parent', 'in', parents)], 0, None, None, ['name'], {},
+                session=session)
+            names.update((m['id'], m['name']) for m in found)
+            parents = [m['id'] for m in found]
+        return names
+
+    def test_back_office_in_spanish(self):
+        "A Spanish user's menu has no English entry of ours, in sao too"
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        from tests.test_demo_browser import ARTIFACTS, PASSWORD
+        admin = self.server.login('admin', PASSWORD)
+        root, = self.server.rpc('model.ir.ui.menu.search', [
+                ('name', '=', "E-commerce"), ('parent', '=', None)],
+            0, None, None, {}, session=admin)
+        english = self.menus(admin, root)
+        spanish = self.menus(self.server.login('empleado', PASSWORD), root)
+        translations = spanish_menus()
+        self.assertGreaterEqual(len(spanish), 30)
+        untranslated = sorted(name for id_, name in spanish.items()
+            if name == english[id_] and name not in SAME_IN_SPANISH)
+        self.assertEqual(untranslated, [])
+        for id_, name in spanish.items():
+            self.assertEqual(name, translations.get(english[id_], name))
+        top = [n for n in spanish.values() if n in {
+                "Catálogo", "Pedidos", "Clientes", "Informes"}]
+        self.assertGreaterEqual(len(top), 2, spanish)
+
+        driver = chromium(self.tmp)
+        wait = WebDriverWait(driver, 60)
+        try:
+            driver.get(self.server.url + '#' + self.database)
+            wait.until(EC.visibility_of_element_located(
+                    (By.CSS_SELECTOR, '#login'))).send_keys(
+                'empleado', Keys.ENTER)
+            wait.until(EC.visibility_of_element_located(
+                    (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
+                PASSWORD, Keys.ENTER)
+            xpath = ("//tr[.//*[normalize-space(text())="
+                "'Comercio electrónico']]")
+            row = wait.until(EC.visibility_of_element_located(
+                    (By.XPATH, xpath)))
+            row.find_element(By.CSS_SELECTOR, '.expander').click()
+            for name in top:
+                wait.until(EC.visibility_of_element_located((By.XPATH,
+                            f"//tr//*[normalize-space(text())='{name}']")))
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            driver.save_screenshot(
+                os.path.join(ARTIFACTS, 'ecommerce-menu-es.png'))
+        finally:
+            driver.quit()
