@@ -73,8 +73,11 @@ class LoyaltyHTTPTests:
         self.assertEqual(self.balance(), start - 200 + earned)
 
         left = start - 200 + earned
-        self.assert_refused(422, 'loyalty_points', self.post_generic,
-            self.points_order(left + 100))
+        too_many = self.assert_refused(422, 'loyalty_points',
+            self.post_generic, self.points_order(left + 100))
+        # the balance is not disclosed (issue 19, item 16)
+        self.assertEqual(too_many['errors'][0]['reason'],
+            f"{left + 100} points are more than the customer's balance")
         self.assert_refused(422, 'loyalty_points', self.post_generic,
             self.points_order(-5))
         self.assertEqual(self.balance(), left)

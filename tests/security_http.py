@@ -76,3 +76,41 @@ class SecurityHTTPTests:
                         'second': 0, 'microsecond': 0}}], {},
             reason="create")  # no create access; nor from RPC at all
         self.assertEqual(self.count('ecom.payment.transaction'), count)
+
+    def test_newsletter_secret_unreadable(self):
+        "Nobody reads or writes a list's signing secret over RPC"
+        list_id = self.fx['newsletter']
+        for login in ['staff', 'manager']:
+            user = self.as_user(login)
+            name, = user('model.marketing.email.list.read', [list_id],
+                ['name'], {})
+            self.assertEqual(name['name'], "Alpine News")
+            self.assert_rpc_refused(user, 'model.marketing.email.list.read',
+                [list_id], ['ecom_secret'], {}, reason='.Secret"')
+        self.assert_rpc_refused(self.as_user('manager'),
+            'model.marketing.email.list.write', [list_id],
+            {'ecom_secret': 'forged'}, {}, reason='.Secret"')
+
+    def test_consent_ledger_append_only_over_rpc(self):
+        "Staff add a consent entry (source staff, now); no key edits it"
+        staff = self.as_user('staff')
+        entry_id, = staff('model.ecom.customer.consent.create', [{
+                    'address': 'ledger@example.com', 'action': 'grant',
+                    'source': 'form',
+                    'recorded_at': {'__class__': 'datetime', 'year': 2020,
+                        'month': 1, 'day': 1, 'hour': 0, 'minute': 0,
+                        'second': 0, 'microsecond': 0}}], {})
+        entry, = self.read('ecom.customer.consent', [entry_id],
+            ['source', 'recorded_at', 'action'])
+        self.assertEqual(entry['source'], 'staff')
+        self.assertGreater(entry['recorded_at']['year'], 2020)
+        for context in [{}, {'ecom_consent_erase': True}]:
+            self.assert_rpc_refused(staff,
+                'model.ecom.customer.consent.write', [entry_id],
+                {'action': 'withdraw'}, context,
+                reason='not allowed to access "Marketing Consent"')
+            self.assert_rpc_refused(staff,
+                'model.ecom.customer.consent.delete', [entry_id], context,
+                reason='not allowed to access "Marketing Consent"')
+        self.assertEqual(self.read('ecom.customer.consent', [entry_id],
+                ['action'])[0]['action'], 'grant')

@@ -470,11 +470,40 @@ class IntakeHTTPTest(
 
     def test_other_company_channel(self):
         "A key opens its own channel only, never another company's"
-        # Logged under the other company: the admin does not see it.
+        # Logged under no company: administrators see it, staff do not.
         self.assert_refused(403, 'channel', self.post_generic, self.order(),
-            channel=self.fx['other'], logged=False)
+            channel=self.fx['other'])
         self.assert_refused(403, 'channel', self.post_generic, self.order(),
             key=self.fx['other_key'])
+
+    def test_unauthenticated_body_not_kept(self):
+        "A refused key: the log keeps size and digest, no company, not read"
+        order = self.order()
+        self.assert_refused(401, 'Authorization', self.post_generic,
+            order, key='ek_00000000_forged')
+        entry = self.newest_rejected()
+        self.assertRegex(entry['payload'],
+            r'^\[not stored: \d+ bytes, sha256 [0-9a-f]{64}\]$')
+        self.assertNotIn(order['external_id'], str(entry))
+        self.assertIsNone(entry['company'])
+        self.assertEqual(entry['remote_addr'], '127.0.0.1')
+        staff = self.server.login('staff', PASSWORD)
+        self.assertEqual(self.server.rpc('model.ecom.intake.log.search', [
+                    ('id', '=', entry['id'])], 0, None, None, {},
+                session=staff), [])
+        # a large body is not read before its key was checked
+        big = dict(order, note='x' * (100 << 10))
+        self.assert_refused(401, 'Authorization', self.post_generic,
+            big, key='ek_00000000_forged')
+        self.assertRegex(self.newest_rejected()['payload'],
+            r'^\[not read: \d+ bytes sent before authentication\]$')
+
+    def newest_rejected(self):
+        ids = self.rpc('model.ecom.intake.log.search',
+            [('status', '=', 'rejected')], 0, 1, [('id', 'DESC')], {})
+        entry, = self.read('ecom.intake.log', ids,
+            ['payload', 'company', 'remote_addr'])
+        return entry
 
     def test_unknown_channel(self):
         self.assert_refused(404, 'channel', self.post_generic, self.order(),

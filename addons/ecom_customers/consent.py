@@ -31,6 +31,7 @@ def normalize(channel, address):
 class Consent(ModelSQL, ModelView):
     "Marketing Consent"
     __name__ = 'ecom.customer.consent'
+    __string__ = "Marketing Consent"
 
     company = fields.Many2One('company.company', "Company", required=True)
     party = fields.Many2One(
@@ -101,11 +102,22 @@ class Consent(ModelSQL, ModelView):
         return values
 
     @classmethod
+    def create(cls, vlist):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            # from RPC: a staff entry, recorded now, whatever was sent
+            now = dt.datetime.now()
+            vlist = [{**v, 'source': 'staff', 'recorded_at': now}
+                for v in vlist]
+        return super().create(vlist)
+
+    @classmethod
     def check_modification(cls, mode, records, values=None, external=False):
+        # No context key opens the ledger (a client may send any key that
+        # does not start with "_"): the erasure blanks entries with SQL.
         super().check_modification(
             mode, records, values=values, external=external)
-        if mode in {'write', 'delete'} and not Transaction().context.get(
-                'ecom_consent_erase'):
+        if mode in {'write', 'delete'}:
             raise AccessError(gettext('ecom_customers.msg_consent_ledger'))
 
     @classmethod

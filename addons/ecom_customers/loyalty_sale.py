@@ -155,8 +155,8 @@ class Sale(metaclass=PoolMeta):
         planned = batch.get(key, 0)
         balance = (accounts[0].balance if accounts else 0) - planned
         if points > balance:
-            refuse(f"the customer has {balance} points; the order redeems "
-                f"{points}")
+            # the storefront is not told the customer's balance
+            refuse(f"{points} points are more than the customer's balance")
         try:
             line = self.ecom_points_line(points, program, lines)
         except LoyaltyError as error:
@@ -233,6 +233,7 @@ class Sale(metaclass=PoolMeta):
 class RedeemStart(ModelView):
     "Redeem Loyalty Points"
     __name__ = 'ecom.loyalty.redeem.start'
+    __string__ = "Redeem Loyalty Points"
     balance = fields.Integer("Balance", readonly=True)
     points = fields.Integer("Points to Redeem", required=True)
 

@@ -109,6 +109,12 @@ class EmailList(metaclass=PoolMeta):
         return Transaction().context.get('company')
 
     @classmethod
+    def copy(cls, lists, default=None):
+        default = default.copy() if default is not None else {}
+        default['ecom_secret'] = None  # a copy signs with its own secret
+        return super().copy(lists, default=default)
+
+    @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('ecom_secret'):

@@ -3,8 +3,11 @@
 Upstream anonymises the party's name, addresses, identifiers and contact
 mechanisms and refuses active parties, pending sales and unpaid invoices;
 invoices and accounting moves are kept as they are (the law wants them).
-Here: a clear refusal naming the open online orders, and the customer's
-consent entries and newsletter subscriptions are anonymised too.
+Here: a clear refusal naming the open online orders; the customer's
+consent entries (theirs and those of their addresses), newsletter
+subscriptions, the storefront payloads of their orders (Intake Log and
+storefront events: blanked, with the sender's address) and the emails sent
+to them are anonymised too.
 """
 from sql import Cast
 from sql.operators import Concat
@@ -12,7 +15,16 @@ from trytond.i18n import gettext
 from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool, PoolMeta
 
+from .consent import normalize
+
 SHOWN_ORDERS = 5
+ERASED = '[erased]'
+
+
+def _escape(text):
+    "text as a literal in a LIKE pattern"
+    return text.replace('\\', '\\\\').replace('%', '\\%').replace(
+        '_', '\\_')
 
 
 def _erased_email(column):
@@ -47,15 +59,33 @@ class Erase(metaclass=PoolMeta):
         Consent = pool.get('ecom.customer.consent')
         Email = pool.get('marketing.email')
         ContactMechanism = pool.get('party.contact_mechanism')
+        Log = pool.get('ecom.intake.log')
+        Event = pool.get('ecom.storefront.event')
+        Notification = pool.get('ecom.notification')
         result = super().to_erase(party_id)
-        emails = sorted({m.value.strip().lower()
-                for m in ContactMechanism.search([
-                        ('party', '=', party_id), ('type', '=', 'email'),
-                        ('active', 'in', [True, False])])
-                if m.value})
-        result.append((Consent, [('party', '=', party_id)], False,
-                ['address', 'note'], ['****', None]))
+        mechanisms = ContactMechanism.search([
+                ('party', '=', party_id), ('active', 'in', [True, False])])
+        emails = sorted({m.value.strip().lower() for m in mechanisms
+                if m.type == 'email' and m.value})
+        phones = sorted({normalize('sms', m.value) for m in mechanisms
+                if m.type in {'phone', 'mobile'} and m.value})
+        # consents recorded before the address was known as theirs too
+        result.append((Consent, ['OR', ('party', '=', party_id),
+                    [('channel', '=', 'email'), ('address', 'in', emails)],
+                    [('channel', '=', 'sms'), ('address', 'in', phones)]],
+                False, ['address', 'note'], ['****', None]))
         if emails:
             result.append((Email, [('email', 'in', emails)], False,
                     ['email'], [_erased_email]))
+        # what the storefronts sent (whole orders: names, addresses, phone)
+        # and what was sent to the customer
+        mentioned = ['OR', ('sale.party', '=', party_id)] + [
+            ('payload', 'ilike', f'%{_escape(e)}%') for e in emails]
+        result.append((Log, mentioned, False,
+                ['payload', 'errors', 'remote_addr'], [ERASED, None, None]))
+        result.append((Event, mentioned, False, ['payload', 'errors'],
+                [ERASED, None]))
+        result.append((Notification, ['OR', ('sale.party', '=', party_id),
+                    ('recipient', 'in', emails)], False,
+                ['recipient', 'subject', 'body'], ['****', None, None]))
         return result

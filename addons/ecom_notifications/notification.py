@@ -11,8 +11,6 @@ them.
 import datetime
 import json
 import string
-import urllib.error
-import urllib.request
 from email.message import EmailMessage
 
 from trytond import config
@@ -22,8 +20,10 @@ from trytond.model.exceptions import ValidationError
 from trytond.modules.ecom_orders.channel_auth import sign
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.sendmail import send_message
+from trytond.sendmail import get_smtp_server, send_message
 from trytond.transaction import Transaction
+
+from . import outbound
 
 EVENTS = [
     ('order_confirmation', "Order Confirmation"),
@@ -37,6 +37,16 @@ PLACEHOLDERS = {
     }
 MAX_ATTEMPTS = 5
 WEBHOOK_TIMEOUT = 10
+SMTP_TIMEOUT = 10
+
+
+def smtp_uri():
+    """The configured mail server, with a timeout unless it has one: a
+    stalled server fails the email (kept, retried) instead of hanging"""
+    uri = config.get('email', 'uri')
+    if 'timeout=' not in uri:
+        uri += ('&' if '?' in uri else '?') + f'timeout={SMTP_TIMEOUT}'
+    return uri
 
 
 def _braced(names):
@@ -47,6 +57,35 @@ def placeholders(text):
     "The {names} a template text uses"
     return {name for _, name, _, _ in string.Formatter().parse(text or '')
         if name is not None}
+
+
+def formatted(text):
+    """The {name:spec} and {name!r} of a template text: refused, since a
+    spec such as {total:d} raises at render time and {customer:>999999999}
+    allocates a gigabyte"""
+    found = set()
+    for _, name, spec, conversion in string.Formatter().parse(text or ''):
+        if name is not None and (spec or conversion):
+            found.add('{' + name + (f'!{conversion}' if conversion else '')
+                + (f':{spec}' if spec else '') + '}')
+    return sorted(found)
+
+
+def render(text, values):
+    """text with each {name} replaced by str(values[name]): specs and
+    conversions are ignored and an unknown name stays as written, so that
+    rendering never raises"""
+    out = []
+    try:
+        parsed = list(string.Formatter().parse(text or ''))
+    except ValueError:  # an unbalanced brace: the text as written
+        return text or ''
+    for literal, name, _, _ in parsed:
+        out.append(literal)
+        if name is not None:
+            out.append(str(values[name]) if name in values
+                else '{' + name + '}')
+    return ''.join(out)
 
 
 class Template(ModelSQL, ModelView):
@@ -78,7 +117,22 @@ class Template(ModelSQL, ModelView):
         super().validate_fields(templates, field_names)
         for template in templates:
             for name in ['subject', 'body']:
-                unknown = placeholders(getattr(template, name)) - PLACEHOLDERS
+                text = getattr(template, name)
+                try:
+                    unknown = placeholders(text) - PLACEHOLDERS
+                    specs = formatted(text)
+                except ValueError as error:  # e.g. "Single '}'"
+                    raise ValidationError(gettext(
+                            'ecom_notifications.msg_template_syntax',
+                            field=cls.__names__(name)['field'],
+                            template=template.rec_name,
+                            error=str(error))) from None
+                if specs:
+                    raise ValidationError(gettext(
+                            'ecom_notifications.msg_template_format',
+                            field=cls.__names__(name)['field'],
+                            template=template.rec_name,
+                            placeholders=', '.join(specs)))
                 if unknown:
                     raise ValidationError(gettext(
                             'ecom_notifications.msg_template_placeholder',
@@ -102,8 +156,7 @@ class Template(ModelSQL, ModelView):
         return templates.get(language or 'en') or templates.get('en')
 
     def render(self, values):
-        return (self.subject.format_map(values),
-            self.body.format_map(values))
+        return render(self.subject, values), render(self.body, values)
 
 
 class Notification(Workflow, ModelSQL, ModelView):
@@ -217,7 +270,11 @@ class Notification(Workflow, ModelSQL, ModelView):
         msg['Subject'] = self.subject
         msg.set_content(self.body)
         msg['Content-Language'] = self.language or 'en'
-        send_message(msg, strict=True)
+        server = get_smtp_server(smtp_uri(), strict=True)
+        try:
+            send_message(msg, server=server, strict=True)
+        finally:
+            server.quit()
 
     def _send_webhook(self):
         body = self.body.encode()
@@ -225,15 +282,7 @@ class Notification(Workflow, ModelSQL, ModelView):
             'X-Ecom-Event': f'order.{self.event}'}
         if self.channel.hmac_secret:
             headers['X-Ecom-Signature'] = sign(self.channel.hmac_secret, body)
-        request = urllib.request.Request(
-            self.recipient, data=body, headers=headers, method='POST')
-        try:
-            with urllib.request.urlopen(
-                    request, timeout=WEBHOOK_TIMEOUT) as response:
-                response.read()
-        except urllib.error.HTTPError as error:
-            raise RuntimeError(
-                f"the storefront answered HTTP {error.code}") from None
+        outbound.post(self.recipient, body, headers, WEBHOOK_TIMEOUT)
 
     @classmethod
     def email_values(cls, sale, event, extra=None):

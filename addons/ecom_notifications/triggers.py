@@ -6,6 +6,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
+from . import outbound
+
 
 class Channel(metaclass=PoolMeta):
     __name__ = 'ecom.channel'
@@ -32,9 +34,10 @@ class Channel(metaclass=PoolMeta):
             return
         for channel in channels:
             url = channel.status_webhook_url
-            if url and not url.startswith(('https://', 'http://')):
+            problem = url and outbound.url_problem(url)
+            if problem:
                 raise ValidationError(gettext(
-                        'ecom_notifications.msg_webhook_url',
+                        'ecom_notifications.msg_webhook_url_' + problem,
                         url=url, channel=channel.rec_name))
 
 

@@ -104,11 +104,16 @@ class Sale(metaclass=PoolMeta):
 
     @classmethod
     def ecom_update_payment_state(cls, sales):
-        "Paid, (partially) refunded from the recorded gateway transactions"
+        """Paid, (partially) refunded from the recorded gateway transactions
+        that were reconciled (or settled by hand) in the order's currency: a
+        capture waiting in To Reconcile does not make the order paid"""
         to_write = defaultdict(list)
         for sale in sales:
             captured = refunded = Decimal(0)
             for transaction in sale.ecom_payments:
+                if (transaction.state not in {'reconciled', 'manual'}
+                        or transaction.currency != sale.currency):
+                    continue
                 if transaction.kind == 'capture':
                     captured += transaction.amount
                 else:

@@ -121,9 +121,19 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('manual')
     def mark_manual(cls, transactions):
-        "The accountant reconciled it by hand"
+        "The accountant reconciled it by hand: it counts for the order"
+        Sale = Pool().get('sale.sale')
+        cls._to_manual(transactions)
+        sales = {t.sale for t in cls.browse(transactions) if t.sale}
+        if sales:
+            with without_check_access():
+                Sale.ecom_update_payment_state(list(sales))
+
+    @classmethod
+    @Workflow.transition('manual')
+    def _to_manual(cls, transactions):
+        pass
 
     @classmethod
     def record(cls, channel, values):

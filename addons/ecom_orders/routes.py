@@ -13,6 +13,7 @@ is stored and answered 202 at once (200 for a redelivery), then processed
 is refused.
 GET  /ecom/v1/openapi.json                     the OpenAPI 3 description
 """
+import hashlib
 import json
 import logging
 import os
@@ -36,6 +37,8 @@ from .webhooks import to_order
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
+# what a generic request may send before its API key is checked
+UNAUTHENTICATED_BODY = 64 << 10
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 500
 RETRY_SECONDS = 60
@@ -85,11 +88,23 @@ def receive(request, pool, channel_id, kind, batch=False):
 def _receive(request, pool, channel_id, kind, batch):
     start = time.monotonic()
     db = pool.database_name
+    body = b''
     try:
-        body = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        body = None
-    try:
+        if kind == 'generic' and (
+                request.content_length or 0) > UNAUTHENTICATED_BODY:
+            # a large body is read once its API key opened the channel
+            with Transaction().start(db, 0, readonly=True):
+                try:
+                    authenticate(pool, channel_id, kind, request, b'',
+                        signed=False)
+                except Refused as refused:
+                    refused.payload = (f"[not read: {request.content_length}"
+                        " bytes sent before authentication]")
+                    raise
+        try:
+            body = request.get_data(cache=True)
+        except RequestEntityTooLarge:
+            body = None
         if body is None:
             raise Refused(IntakeError(413, [('body', ("is larger than "
                             f"{request.max_content_length} bytes"))],
@@ -121,11 +136,13 @@ def _receive(request, pool, channel_id, kind, batch):
                 missing = (StockLock.missing(intake.warehouse_id, goods)
                     if goods else None)
     except Refused as refused:
-        result = Result(external_id=None, payload=refused.payload or (
-                body or b'').decode('utf-8', 'replace'))
+        # Refused before the sender was known to be the storefront: its
+        # body is not kept (size and digest only) and the entry belongs to
+        # no company, so that only administrators see it.
+        result = Result(external_id=None,
+            payload=refused.payload or not_stored(body))
         result.reject(refused.error)
-        log(pool, refused.channel, [result],
-            Delivery(kind, request.remote_addr, start))
+        log(pool, None, [result], Delivery(kind, request.remote_addr, start))
         return response(result.http_status, result.as_json())
     except IntakeError as error:
         result = Result(external_id=None, payload=text).reject(error)
@@ -143,6 +160,13 @@ def _receive(request, pool, channel_id, kind, batch):
                     for i in items]})
     result = items[0].result
     return response(result.http_status, result.as_json())
+
+
+def not_stored(body):
+    "What the log keeps of the body of a request refused unauthenticated"
+    body = body or b''
+    return (f"[not stored: {len(body)} bytes, sha256 "
+        f"{hashlib.sha256(body).hexdigest()}]")
 
 
 def _webhook(request, pool, channel_id, kind, body, start):

@@ -2,12 +2,14 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from ..newsletter import TokenError, confirm, make_token, read_token
 from ..routes import parse_sign_up
+from .test_erase import EraseMixin
 from .test_loyalty import LoyaltyMixin
 from .test_segment import SegmentMixin
 
@@ -26,7 +28,7 @@ def _subscribers(list_, *emails, active=True):
 
 
 class EcomCustomersTestCase(
-        LoyaltyMixin, SegmentMixin, CompanyTestMixin, ModuleTestCase):
+        EraseMixin, LoyaltyMixin, SegmentMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce customers module"
     module = 'ecom_customers'
     # lists without a company stay visible to all: upstream's marketing

@@ -1,10 +1,15 @@
+from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin
-from trytond.modules.ecom_notifications.notification import placeholders
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
+from trytond.modules.ecom_notifications.notification import (
+    placeholders,
+    render,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
-class EcomNotificationsTestCase(CompanyTestMixin, ModuleTestCase):
+class EcomNotificationsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce notifications module"
     module = 'ecom_notifications'
 
@@ -12,6 +17,120 @@ class EcomNotificationsTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(placeholders("Order {order} for {customer}"),
             {'order', 'customer'})
         self.assertEqual(placeholders("no braces"), set())
+
+    def test_smtp_timeout(self):
+        "The mail server is always called with a timeout"
+        from trytond import config
+
+        from ..notification import smtp_uri
+        uri = config.get('email', 'uri')
+        try:
+            for configured, used in [
+                    ('smtp://localhost:25', 'smtp://localhost:25?timeout=10'),
+                    ('smtp://h:25?user=a', 'smtp://h:25?user=a&timeout=10'),
+                    ('smtp://h:25?timeout=3', 'smtp://h:25?timeout=3')]:
+                config.set('email', 'uri', configured)
+                self.assertEqual(smtp_uri(), used)
+        finally:
+            config.set('email', 'uri', uri)
+
+    def test_render_never_raises(self):
+        "Specs, conversions, unknown names and lone braces render safely"
+        values = {'total': '12.50 €', 'customer': "Ona"}
+        self.assertEqual(render("{customer}: {total}", values),
+            "Ona: 12.50 €")
+        self.assertEqual(render("{total:d} {customer:>999999999} {x}",
+                values), "12.50 € Ona {x}")
+        self.assertEqual(render("{customer!r}", values), "Ona")
+        self.assertEqual(render("oops {", values), "oops {")
+
+    @with_transaction()
+    def test_template_format_specs_refused(self):
+        "A template with a format spec, conversion or lone brace is refused"
+        Template = Pool().get('ecom.notification.template')
+        template, = Template.search([
+                ('event', '=', 'shipped'), ('language', '=', 'en')])
+        for text, says in [
+                ("Total {total:d}", "{total:d}"),
+                ("Hi {customer:>999999999}", "{customer:>999999999}"),
+                ("Hi {customer!r}", "{customer!r}"),
+                ("Hi {customer", "not a valid template"),
+                ]:
+            with self.subTest(text=text):
+                with self.assertRaises(ValidationError) as cm:
+                    Template.write([template], {'body': text})
+                self.assertIn(says, cm.exception.message)
+                self.assertIn('"Body"', cm.exception.message)
+
+    def test_webhook_url_problems(self):
+        "https to a public host only; loopback, private, link-local refused"
+        from trytond import config
+
+        from ..outbound import url_problem
+        for url, problem in [
+                ('https://93.184.216.34/status', None),
+                ('https://shop.example.com/status', None),
+                ('http://93.184.216.34/status', 'https'),
+                ('ftp://shop.example.com/', 'https'),
+                ('https://127.0.0.1:8000/', 'public'),
+                ('https://localhost/', 'public'),
+                ('https://10.1.2.3/', 'public'),
+                ('https://192.168.1.1/', 'public'),
+                ('https://169.254.169.254/latest', 'public'),
+                ('https://[::1]/', 'public'),
+                ('https://[::ffff:127.0.0.1]/', 'public'),
+                ('https://0.0.0.0/', 'public'),
+                ('https:///no-host', 'invalid'),
+                ('https://host:port/', 'invalid'),
+                ]:
+            with self.subTest(url=url):
+                self.assertEqual(url_problem(url), problem)
+        if not config.has_section('ecom'):
+            config.add_section('ecom')
+        config.set('ecom', 'webhook_private_hosts', 'True')
+        try:
+            self.assertIsNone(url_problem('http://127.0.0.1:8000/'))
+        finally:
+            config.set('ecom', 'webhook_private_hosts', 'False')
+
+    def test_webhook_redirect_not_followed(self):
+        "A storefront answering a redirection is not followed: failed"
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        from trytond import config
+
+        from ..outbound import Refused, post
+        calls = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                calls.append(self.path)
+                self.send_response(302)
+                self.send_header('Location', 'http://169.254.169.254/')
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        server = HTTPServer(('127.0.0.1', 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        if not config.has_section('ecom'):
+            config.add_section('ecom')
+        config.set('ecom', 'webhook_private_hosts', 'True')
+        try:
+            with self.assertRaises(Refused) as cm:
+                post(f'http://127.0.0.1:{server.server_port}/status', b'{}',
+                    {}, 5)
+        finally:
+            config.set('ecom', 'webhook_private_hosts', 'False')
+            server.shutdown()
+        self.assertEqual(str(cm.exception),
+            "the storefront answered a redirection (HTTP 302)")
+        self.assertEqual(calls, ['/status'])
+        with self.assertRaises(Refused) as cm:
+            post('http://127.0.0.1:9/status', b'{}', {}, 5)
+        self.assertEqual(str(cm.exception),
+            "the webhook URL must start with https://")
 
     @with_transaction()
     def test_default_templates_en_es(self):

@@ -1,0 +1,117 @@
+"Erasure leaves no personal data in our tables (test_module)"
+import datetime as dt
+
+from trytond.model import ModelSQL, fields
+from trytond.modules.company.tests import create_company, set_company
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from .test_loyalty import _sale
+
+EMAIL = 'ona.erase@example.cat'
+PHONE = '+34 600 111 222'
+STREET = 'Carrer de la Pau 99'
+
+
+def _channel(company):
+    pool = Pool()
+    Location = pool.get('stock.location')
+    warehouse, = Location.search([('type', '=', 'warehouse')], limit=1)
+    shop, = pool.get('web.shop').create([{'name': "Shop",
+                'company': company.id, 'currency': company.currency.id,
+                'warehouses': [('add', [warehouse.id])]}])
+    channel, = pool.get('ecom.channel').create([{'name': "Store",
+                'code': 'store', 'company': company.id, 'shop': shop.id}])
+    return channel
+
+
+def _found(needles):
+    """(table, column) of our tables whose text columns hold one of the
+    needles (case-insensitive)"""
+    pool = Pool()
+    cursor = Transaction().connection.cursor()
+    found = []
+    for name, Model in pool.iterobject():
+        if not (name.startswith('ecom.') or name == 'marketing.email') or (
+                not issubclass(Model, ModelSQL)) or Model.table_query():
+            continue
+        table = Model.__table__()
+        for field_name, field in Model._fields.items():
+            if field._type not in {'char', 'text'} or isinstance(
+                    field, fields.Function):
+                continue
+            column = getattr(table, field_name)
+            for needle in needles:
+                cursor.execute(*table.select(table.id,
+                        where=column.ilike(f'%{needle}%')))
+                if cursor.fetchone():
+                    found.append((table._name, field_name, needle))
+    return found
+
+
+class EraseMixin:
+
+    @with_transaction()
+    def test_erase_leaves_no_personal_data(self):
+        "Consents, payloads, logs, notifications: nothing names the customer"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.sale')
+        Consent = pool.get('ecom.customer.consent')
+        Log = pool.get('ecom.intake.log')
+        Event = pool.get('ecom.storefront.event')
+        Notification = pool.get('ecom.notification')
+        Erase = pool.get('party.erase', type='wizard')
+        company = create_company()
+        with set_company(company):
+            channel = _channel(company)
+            customer, = Party.create([{'name': "Ona Puig",
+                        'addresses': [('create', [{'street': STREET,
+                                        'city': "Vic"}])],
+                        'contact_mechanisms': [('create', [
+                                    {'type': 'email', 'value': EMAIL},
+                                    {'type': 'mobile', 'value': PHONE}])]}])
+            sale = _sale(company, customer, 100)
+            Sale.cancel([sale])
+            order = (f'{{"billing": {{"email": "{EMAIL}", '
+                f'"phone": "{PHONE}", "address_1": "{STREET}"}}}}')
+            Log.create([
+                    {'company': company.id, 'channel': channel.id,
+                        'kind': 'generic', 'status': 'accepted',
+                        'sale': sale.id, 'payload': order,
+                        'remote_addr': '203.0.113.9'},
+                    # refused, never a sale: found by the email
+                    {'company': company.id, 'channel': channel.id,
+                        'kind': 'generic', 'status': 'rejected',
+                        'payload': order, 'remote_addr': '203.0.113.9'}])
+            now = dt.datetime.now()
+            Event.create([{'company': company.id, 'channel': channel.id,
+                        'kind': 'woocommerce', 'source': 'webhook',
+                        'digest': 'd1', 'payload': order, 'sale': sale.id,
+                        'received_at': now, 'state': 'done'}])
+            Notification.create([{'company': company.id,
+                        'channel': channel.id, 'sale': sale.id,
+                        'event': 'order_confirmation', 'kind': 'email',
+                        'recipient': EMAIL, 'subject': "Your order",
+                        'body': f"Hello Ona, we ship to {STREET}",
+                        'state': 'sent'}])
+            # consents given at checkout, before the addresses were hers
+            Consent.record(company.id, 'email', EMAIL, 'grant', 'checkout',
+                text_version='v1')
+            Consent.record(company.id, 'sms', PHONE, 'grant', 'checkout',
+                text_version='v1')
+            needles = [EMAIL, '600111222', STREET]
+            self.assertGreaterEqual(len(_found(needles)), 6)
+
+            Party.write([customer], {'active': False})
+            session_id, _, _ = Erase.create()
+            erase = Erase(session_id)
+            erase.ask.party = customer
+            erase.transition_erase()
+
+            self.assertEqual(_found(needles), [])
+            self.assertEqual(
+                {l.remote_addr for l in Log.search([])}, {None})
+            self.assertEqual({c.action for c in Consent.search([])},
+                {'grant'})  # the ledger keeps what happened, not who
