@@ -28,6 +28,27 @@ def chromium(tmp):
         service=Service(shutil.which('chromedriver')), options=options)
 
 
+def open_menu(driver, wait, url, login, password, root, entries,
+        screenshot):
+    "Log in through sao, expand the root menu, see its entries, screenshot"
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+
+    def visible(how, what):
+        return wait.until(EC.visibility_of_element_located((how, what)))
+    driver.get(url)
+    visible(By.CSS_SELECTOR, '#login').send_keys(login, Keys.ENTER)
+    visible(By.CSS_SELECTOR, 'input[type=password]').send_keys(
+        password, Keys.ENTER)
+    visible(By.XPATH, f"//tr[.//*[normalize-space(text())='{root}']]"
+        ).find_element(By.CSS_SELECTOR, '.expander').click()
+    for name in entries:
+        visible(By.XPATH, f"//tr//*[normalize-space(text())='{name}']")
+    os.makedirs(os.path.dirname(screenshot), exist_ok=True)
+    driver.save_screenshot(screenshot)
+
+
 def spanish_menus():
     "English name -> Spanish name of each menu entry in our locale/es.po"
     names = {}
@@ -42,21 +63,21 @@ def spanish_menus():
 class SpanishBrowserTests:
 
     def menus(self, session, root):
-        "Name of each menu entry under the E-commerce root, as read"
+        """Name of each menu entry under the E-commerce root, as sao reads
+        them: in the context of the user's preferences (their language)"""
+        context = self.server.rpc('model.res.user.get_preferences', True,
+            {}, session=session)
         names, parents = {}, [root]
         while parents:
             found = self.server.rpc('model.ir.ui.menu.search_read', [
-                    ('parent', 'in', parents)], 0, None, None, ['name'], {},
-                session=session)
+                    ('parent', 'in', parents)], 0, None, None, ['name'],
+                context, session=session)
             names.update((m['id'], m['name']) for m in found)
             parents = [m['id'] for m in found]
         return names
 
     def test_back_office_in_spanish(self):
         "A Spanish user's menu has no English entry of ours, in sao too"
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
-        from selenium.webdriver.support import expected_conditions as EC
         from selenium.webdriver.support.ui import WebDriverWait
 
         from tests.test_demo_browser import ARTIFACTS, PASSWORD
@@ -78,25 +99,10 @@ class SpanishBrowserTests:
         self.assertGreaterEqual(len(top), 2, spanish)
 
         driver = chromium(self.tmp)
-        wait = WebDriverWait(driver, 60)
+        wait = WebDriverWait(driver, 120)
         try:
-            driver.get(self.server.url + '#' + self.database)
-            wait.until(EC.visibility_of_element_located(
-                    (By.CSS_SELECTOR, '#login'))).send_keys(
-                'empleado', Keys.ENTER)
-            wait.until(EC.visibility_of_element_located(
-                    (By.CSS_SELECTOR, 'input[type=password]'))).send_keys(
-                PASSWORD, Keys.ENTER)
-            xpath = ("//tr[.//*[normalize-space(text())="
-                "'Comercio electrónico']]")
-            row = wait.until(EC.visibility_of_element_located(
-                    (By.XPATH, xpath)))
-            row.find_element(By.CSS_SELECTOR, '.expander').click()
-            for name in top:
-                wait.until(EC.visibility_of_element_located((By.XPATH,
-                            f"//tr//*[normalize-space(text())='{name}']")))
-            os.makedirs(ARTIFACTS, exist_ok=True)
-            driver.save_screenshot(
+            open_menu(driver, wait, self.server.url + '#' + self.database,
+                'empleado', PASSWORD, "Comercio electrónico", top,
                 os.path.join(ARTIFACTS, 'ecommerce-menu-es.png'))
         finally:
             driver.quit()

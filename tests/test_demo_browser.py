@@ -18,7 +18,7 @@ from trytond.pyson import PYSONDecoder
 
 from demo import webhooks
 from tests.server import ROOT, Server, build_demo, drop_database
-from tests.spanish_browser import SpanishBrowserTests, chromium
+from tests.spanish_browser import SpanishBrowserTests, chromium, open_menu
 
 BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
 # CI runs both backends at once: PostgreSQL's screenshots go in a subfolder.
@@ -313,28 +313,14 @@ class DemoBrowserTest(SpanishBrowserTests, unittest.TestCase):
     def test_ecommerce_menu_in_browser(self):
         "Log in through sao and open the E-commerce menu and its submenus"
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
         from selenium.webdriver.support import expected_conditions as EC
         from selenium.webdriver.support.ui import WebDriverWait
 
         driver = chromium(self.tmp)
-        wait = WebDriverWait(driver, 60)
-
-        def visible(css):
-            return wait.until(EC.visibility_of_element_located(
-                    (By.CSS_SELECTOR, css)))
+        wait = WebDriverWait(driver, 120)
         try:
-            driver.get(self.server.url + '#' + self.database)
-            visible('#login').send_keys('admin', Keys.ENTER)
-            visible('input[type=password]').send_keys(PASSWORD, Keys.ENTER)
-            row = wait.until(EC.visibility_of_element_located((By.XPATH,
-                        "//tr[.//*[normalize-space(text())='E-commerce']]")))
-            row.find_element(By.CSS_SELECTOR, '.expander').click()
-            for name in SUBMENUS:
-                wait.until(EC.visibility_of_element_located((By.XPATH,
-                            f"//tr//*[normalize-space(text())='{name}']")))
-            os.makedirs(ARTIFACTS, exist_ok=True)
-            driver.save_screenshot(
+            open_menu(driver, wait, self.server.url + '#' + self.database,
+                'admin', PASSWORD, "E-commerce", SUBMENUS,
                 os.path.join(ARTIFACTS, 'ecommerce-menu.png'))
             self.open_orders_to_prepare(driver, wait, By, EC)
             for name, tabs, screenshot in [

@@ -34,7 +34,8 @@ def _found(needles):
     found = []
     for name, Model in pool.iterobject():
         if not (name.startswith('ecom.') or name == 'marketing.email') or (
-                not issubclass(Model, ModelSQL)) or Model.table_query():
+                not issubclass(Model, ModelSQL)) or callable(
+                getattr(Model, 'table_query', None)):
             continue
         table = Model.__table__()
         for field_name, field in Model._fields.items():

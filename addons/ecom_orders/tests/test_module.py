@@ -138,7 +138,8 @@ class EcomOrdersTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_intake_log_company_rule(self):
-        "Logs are limited to the user's companies, plus unknown channels"
+        """Logs are limited to the user's companies; those of no company
+        (refused before authentication) to administrators"""
         pool = Pool()
         Log = pool.get('ecom.intake.log')
         User = pool.get('res.user')
@@ -160,12 +161,20 @@ class EcomOrdersTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
                         'companies': [('add', [company.id])],
                         'company': company.id,
                         'groups': [('add', [clerks])]}])
-            with Transaction().set_user(user.id), \
-                    Transaction().set_context(_check_access=True):
-                companies = [
-                    l.company.id if l.company else None
-                    for l in Log.search([])]
-                self.assertCountEqual(companies, [company.id, None])
+            admin, = User.create([{'login': 'boss',
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'groups': [('add', [clerks, pool.get(
+                                            'ir.model.data').get_id(
+                                            'res', 'group_admin')])]}])
+            for login, seen in [(user, [company.id]),
+                    (admin, [company.id, None])]:
+                with Transaction().set_user(login.id), \
+                        Transaction().set_context(_check_access=True):
+                    companies = [
+                        l.company.id if l.company else None
+                        for l in Log.search([])]
+                    self.assertCountEqual(companies, seen)
 
 
 del ModuleTestCase
