@@ -96,10 +96,11 @@ class SecurityHTTPTests:
         staff = self.as_user('staff')
         entry_id, = staff('model.ecom.customer.consent.create', [{
                     'address': 'ledger@example.com', 'action': 'grant',
-                    'source': 'form',
+                    'text_version': 'news-2026-11', 'source': 'form',
                     'recorded_at': {'__class__': 'datetime', 'year': 2020,
                         'month': 1, 'day': 1, 'hour': 0, 'minute': 0,
-                        'second': 0, 'microsecond': 0}}], {})
+                        'second': 0, 'microsecond': 0}}],
+            {'company': self.fx['company']})
         entry, = self.read('ecom.customer.consent', [entry_id],
             ['source', 'recorded_at', 'action'])
         self.assertEqual(entry['source'], 'staff')

@@ -12,8 +12,9 @@ from tests.server import ROOT
 SAME_IN_SPANISH = {'CSV', 'SMS', 'Shopify', 'WooCommerce', 'Webhook'}
 
 
-def chromium(tmp):
-    "Headless Chromium through chromedriver (Debian packages)"
+def chromium(tmp, profile='chromium'):
+    """Headless Chromium through chromedriver (Debian packages), with a
+    profile of its own: sao keeps its session in the profile"""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
@@ -22,7 +23,7 @@ def chromium(tmp):
             '--disable-background-networking', '--disable-dev-shm-usage',
             '--disable-component-update', '--disable-sync',
             '--no-first-run', '--window-size=1400,900',
-            f'--user-data-dir={tmp}/chromium']:
+            f'--user-data-dir={tmp}/{profile}']:
         options.add_argument(argument)
     return webdriver.Chrome(
         service=Service(shutil.which('chromedriver')), options=options)
@@ -98,7 +99,7 @@ class SpanishBrowserTests:
                 "Catálogo", "Pedidos", "Clientes", "Informes"}]
         self.assertGreaterEqual(len(top), 2, spanish)
 
-        driver = chromium(self.tmp)
+        driver = chromium(self.tmp, 'chromium-es')
         wait = WebDriverWait(driver, 120)
         try:
             open_menu(driver, wait, self.server.url + '#' + self.database,
