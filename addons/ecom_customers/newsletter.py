@@ -61,6 +61,14 @@ def make_token(subscription, source, text_version, now=None):
     return f'{payload}.{sign(list_.ecom_secret, payload)}'
 
 
+def issued_at(token, list_):
+    "When a (valid) token was made: its expiry less the list's delay"
+    payload = (token or '').partition('.')[0]
+    expires = int(_unb64(payload).decode().split('|', 3)[1])
+    return dt.datetime.fromtimestamp(expires) - dt.timedelta(
+        hours=list_.ecom_confirm_hours)
+
+
 def read_token(token, now=None):
     """(subscription, source, text version) of a valid token; TokenError
     says why not. The signature is checked before anything is believed."""
@@ -175,6 +183,17 @@ def confirm(token, now=None):
     Consent = pool.get('ecom.customer.consent')
     subscription, source, text_version = read_token(token, now)
     list_ = subscription.list_
+    # a link is used once, and never after the address was withdrawn
+    latest = Consent.search([
+            ('company', '=', list_.ecom_company.id), ('channel', '=', 'email'),
+            ('address', '=', subscription.email.strip().lower())],
+        order=[('recorded_at', 'DESC'), ('id', 'DESC')], limit=1)
+    if latest and latest[0].recorded_at >= issued_at(token, list_):
+        if latest[0].action == 'withdraw':
+            raise TokenError(gettext('ecom_customers.msg_token_withdrawn'),
+                expired=True)
+        if subscription.active:
+            return subscription
     if not subscription.active:
         Email.write([subscription], {'active': True})
     Consent.record(list_.ecom_company.id, 'email', subscription.email,

@@ -160,13 +160,25 @@ class EcomCustomersTestCase(
             self.assertEqual(Consent.search([]), [])
 
             confirm(token, now=now + dt.timedelta(hours=47))
-            confirm(token, now=now + dt.timedelta(hours=47))
+            confirm(token, now=now + dt.timedelta(hours=47))  # used once
             self.assertTrue(subscription.active)
             entry, = Consent.search([])
             self.assertEqual(
                 (entry.address, entry.action, entry.source,
                     entry.text_version),
                 ('ana@x.com', 'grant', 'checkout', 'news-v2'))
+
+            # unsubscribed, the old link cannot subscribe her again
+            pool.get('marketing.email').unsubscribe(
+                [subscription.email_token])
+            with self.assertRaises(TokenError) as cm:
+                confirm(token, now=now + dt.timedelta(hours=47))
+            self.assertIn("before the address was unsubscribed",
+                str(cm.exception))
+            self.assertEqual(
+                Consent.status(company.id, 'email', ['ana@x.com']),
+                {'ana@x.com': 'withdraw'})
+            self.assertFalse(subscription.active)
 
     @with_transaction()
     def test_unsubscribe_records_withdrawal(self):
