@@ -221,6 +221,27 @@ class Account(ModelSQL, ModelView):
         return entry
 
 
+    def take_back(self, points, sale=None, note=None):
+        """Take back up to points (those of a returned order), never below
+        zero: the entry of what was taken, or None when nothing was left"""
+        Entry = Pool().get('ecom.loyalty.entry')
+        Entry.expire(accounts=[self])
+        for _ in range(3):  # the balance may move meanwhile
+            taken = min(points, self.__class__(self.id).balance)
+            if taken <= 0:
+                return None
+            if self._add(-taken):
+                break
+        else:
+            return None
+        Entry.consume(self, taken)
+        with without_check_access():
+            entry, = Entry.create([{
+                    'account': self.id, 'kind': 'reverse', 'points': -taken,
+                    'sale': sale.id if sale else None, 'note': note}])
+        return entry
+
+
 class Entry(ModelSQL, ModelView):
     "Loyalty Entry"
     __name__ = 'ecom.loyalty.entry'
@@ -234,6 +255,7 @@ class Entry(ModelSQL, ModelView):
             ('earn', "Earned"),
             ('redeem', "Redeemed"),
             ('expire', "Expired"),
+            ('reverse', "Taken Back"),
             ], "Kind", required=True, readonly=True)
     points = fields.Integer("Points", required=True, readonly=True)
     remaining = fields.Integer(

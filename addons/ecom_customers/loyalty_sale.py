@@ -23,6 +23,51 @@ class Sale(metaclass=PoolMeta):
     def process(cls, sales):
         super().process(sales)
         cls.ecom_earn_points(sales)
+        cls.ecom_reverse_points(sales)
+
+    def ecom_returned_sale(self):
+        """The order a return sale gives goods back for: its origin, or the
+        origin of the complaint it came from"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        origin = self.origin
+        if origin and not isinstance(origin, Sale):
+            origin = getattr(origin, 'origin', None)
+        return origin if isinstance(origin, Sale) else None
+
+    @classmethod
+    def ecom_reverse_points(cls, sales):
+        """A processed return takes back the points its order earned, in
+        proportion to the goods returned (once per return, never below
+        zero)"""
+        pool = Pool()
+        Entry = pool.get('ecom.loyalty.entry')
+        returns = [(s, s.ecom_returned_sale()) for s in sales
+            if s.state in {'processing', 'done'}]
+        returns = [(r, o) for r, o in returns if o]
+        if not returns:
+            return
+        earned = {e.sale.id: e for e in Entry.search([
+                    ('sale', 'in', [o.id for _, o in returns]),
+                    ('kind', '=', 'earn')])}
+        done = {e.sale.id for e in Entry.search([
+                    ('sale', 'in', [r.id for r, _ in returns]),
+                    ('kind', '=', 'reverse')])}
+        for sale, original in returns:
+            entry = earned.get(original.id)
+            program = original.ecom_loyalty_program()
+            if not entry or not program or sale.id in done:
+                continue
+            amounts = cls.ecom_goods_amounts(
+                [(sale, program), (original, program)])
+            returned, sold = -amounts[sale.id], amounts[original.id]
+            if returned <= 0 or sold <= 0:
+                continue
+            points = min(entry.points, round(entry.points * returned / sold))
+            if points > 0:
+                entry.account.take_back(points, sale=sale,
+                    note=gettext('ecom_customers.msg_loyalty_reversed_note',
+                        sale=original.rec_name))
 
     @classmethod
     def cancel(cls, sales):

@@ -151,6 +151,47 @@ class LoyaltyMixin:
             self.assertEqual(Entry.search([('sale', '=', draft.id)],
                     order=[('id', 'ASC')])[-1].points, 100)
 
+    @with_transaction()
+    def test_return_takes_back_points(self):
+        "Returning half the goods takes back half the points, once"
+        pool = Pool()
+        Account = pool.get('ecom.loyalty.account')
+        Entry = pool.get('ecom.loyalty.entry')
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        company = create_company()
+        with set_company(company):
+            _program(company)
+            ana = _customer()
+            sale = _sale(company, ana, Decimal('80.00'))  # 2 x 40
+            Sale.write([sale], {'state': 'processing'})
+            Sale.ecom_earn_points([sale])
+            account, = Account.search([('party', '=', ana.id)])
+            self.assertEqual(account.balance, 80)
+            returned, = Sale.copy([sale], default={
+                    'origin': str(sale), 'lines': [],
+                    'sale_date': sale.sale_date})
+            line, = sale.lines
+            Line.copy([line], default={'sale': returned.id, 'quantity': -1})
+            Sale.write([returned], {'state': 'processing'})
+            for _ in range(2):
+                Sale.ecom_reverse_points([Sale(returned.id)])
+            self.assertEqual(Account(account.id).balance, 40)
+            entry, = Entry.search([('kind', '=', 'reverse')])
+            self.assertEqual((entry.points, entry.sale), (-40, returned))
+            self.assertIn(sale.rec_name, entry.note)
+            # never below zero: the rest was spent meanwhile
+            Account(account.id).redeem(30)
+            again, = Sale.copy([sale], default={
+                    'origin': str(sale), 'lines': [],
+                    'sale_date': sale.sale_date})
+            Line.copy([line], default={'sale': again.id, 'quantity': -2})
+            Sale.write([again], {'state': 'processing'})
+            Sale.ecom_reverse_points([Sale(again.id)])
+            self.assertEqual(Account(account.id).balance, 0)
+            self.assertEqual(Entry.search([('kind', '=', 'reverse'),
+                        ('sale', '=', again.id)])[0].points, -10)
+
     @unittest.skipUnless(backend.name == 'postgresql',
         "SQLite has one writer at a time: the race is on PostgreSQL")
     def test_redeem_race(self):
