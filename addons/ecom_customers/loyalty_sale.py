@@ -53,13 +53,14 @@ class Sale(metaclass=PoolMeta):
         done = {e.sale.id for e in Entry.search([
                     ('sale', 'in', [r.id for r, _ in returns]),
                     ('kind', '=', 'reverse')])}
-        for sale, original in returns:
-            entry = earned.get(original.id)
-            program = original.ecom_loyalty_program()
-            if not entry or not program or sale.id in done:
-                continue
-            amounts = cls.ecom_goods_amounts(
-                [(sale, program), (original, program)])
+        todo = [(r, o, o.ecom_loyalty_program()) for r, o in returns
+            if o.id in earned and r.id not in done]
+        todo = [(r, o, p) for r, o, p in todo if p]
+        # one query for every return and order of the batch
+        amounts = cls.ecom_goods_amounts(
+            [(r, p) for r, _, p in todo] + [(o, p) for _, o, p in todo])
+        for sale, original, _ in todo:
+            entry = earned[original.id]
             returned, sold = -amounts[sale.id], amounts[original.id]
             if returned <= 0 or sold <= 0:
                 continue
