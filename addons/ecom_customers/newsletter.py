@@ -93,6 +93,19 @@ def read_token(token, now=None):
     return subscriptions[0], source, text_version
 
 
+class TooSoon(Exception):
+    "A confirmation was sent to the address a moment ago: retry later"
+
+    def __init__(self, seconds):
+        super().__init__(f"retry in {seconds} s")
+        self.seconds = seconds
+
+
+def resend_minutes():
+    "Least minutes between two confirmation emails to one address"
+    return config.getint('ecom', 'newsletter_resend_minutes', default=10)
+
+
 class EmailList(metaclass=PoolMeta):
     __name__ = 'marketing.email.list'
 
@@ -156,6 +169,13 @@ class EmailList(metaclass=PoolMeta):
             subscription.save()
         if subscription.active:
             return subscription
+        now = dt.datetime.now()
+        sent = subscription.ecom_confirm_sent_at
+        wait = sent and (sent + dt.timedelta(minutes=resend_minutes()) - now)
+        if wait and wait.total_seconds() > 0:
+            # a form submitted again and again mails the address once
+            raise TooSoon(int(wait.total_seconds()) + 1)
+        Email.write([subscription], {'ecom_confirm_sent_at': now})
         token = make_token(
             subscription, source, self.ecom_text_version or '')
         base = base or config.get('ecom', 'public_url') or http_base()
@@ -213,6 +233,10 @@ def _party(email):
 
 class Email(metaclass=PoolMeta):
     __name__ = 'marketing.email'
+
+    ecom_confirm_sent_at = fields.Timestamp(
+        "Confirmation Sent At", readonly=True,
+        help="When the latest confirmation link was emailed.")
 
     @classmethod
     def unsubscribe(cls, tokens):

@@ -49,6 +49,8 @@ class Cron(metaclass=PoolMeta):
         super().__setup__()
         cls.method.selection.append(
             ('ecom.notification|send_pending', "Send E-commerce Notifications"))
+        cls.method.selection.append(
+            ('ecom.notification|purge_expired', "Purge Expired Notifications"))
 
 
 class Sale(metaclass=PoolMeta):

@@ -11,3 +11,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('ecom.storefront.event|process_pending',
                 "Process Received Storefront Events"))
+        cls.method.selection.append(
+            ('ecom.storefront.event|purge_storefront_payloads',
+                "Purge Expired Storefront Payloads"))

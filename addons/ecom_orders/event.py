@@ -17,6 +17,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .event_process import drain
+from .retention import minimise
 
 STATES = [
     ('received', "Received"),
@@ -153,7 +154,8 @@ class Event(ModelSQL, ModelView):
                         'storefront_number': facts.get('number'),
                         'modified_at': facts.get('modified_at'),
                         'received_at': datetime.datetime.now(),
-                        'payload': body.decode('utf-8', 'replace'),
+                        'payload': minimise(
+                            kind, body.decode('utf-8', 'replace')),
                         }])
         if config.getboolean('queue', 'worker', default=False):
             # else the receiver drains once it has answered

@@ -1,6 +1,8 @@
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.transaction import Transaction
 
+from .retention import minimise
+
 PAYLOAD_MAX = 100_000
 
 
@@ -45,7 +47,7 @@ class IntakeLog(ModelSQL, ModelView):
         "Log one entry per result; channel may be None (unknown channel)"
         values = []
         for result in results:
-            payload = result.payload or ''
+            payload = minimise(kind, result.payload or '')
             if len(payload) > PAYLOAD_MAX:
                 payload = (payload[:PAYLOAD_MAX]
                     + f'\n[... {len(payload) - PAYLOAD_MAX} more characters]')

@@ -3,6 +3,7 @@ import datetime as dt
 
 from trytond.model import ModelSQL, fields
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_orders.tests.tools import create_channel, create_shop
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -15,15 +16,8 @@ STREET = 'Carrer de la Pau 99'
 
 
 def _channel(company):
-    pool = Pool()
-    Location = pool.get('stock.location')
-    warehouse, = Location.search([('type', '=', 'warehouse')], limit=1)
-    shop, = pool.get('web.shop').create([{'name': "Shop",
-                'company': company.id, 'currency': company.currency.id,
-                'warehouses': [('add', [warehouse.id])]}])
-    channel, = pool.get('ecom.channel').create([{'name': "Store",
-                'code': 'store', 'company': company.id, 'shop': shop.id}])
-    return channel
+    return create_channel(create_shop(company, warehouse=True), 'store',
+        name="Store")
 
 
 def _found(needles):

@@ -7,7 +7,7 @@ from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from ..newsletter import TokenError, confirm, make_token, read_token
+from ..newsletter import TokenError, TooSoon, confirm, make_token, read_token
 from ..routes import parse_sign_up
 from .test_erase import EraseMixin
 from .test_loyalty import LoyaltyMixin
@@ -179,6 +179,35 @@ class EcomCustomersTestCase(
                 Consent.status(company.id, 'email', ['ana@x.com']),
                 {'ana@x.com': 'withdraw'})
             self.assertFalse(subscription.active)
+
+    @with_transaction()
+    def test_sign_up_throttled(self):
+        "One confirmation email per address and list every 10 minutes"
+        pool = Pool()
+        Email = pool.get('marketing.email')
+        company = create_company()
+        with set_company(company):
+            list_ = _list(company)
+            subscription = list_.ecom_sign_up('ana@x.com')
+            first = subscription.ecom_confirm_sent_at
+            self.assertTrue(first)
+            with self.assertRaises(TooSoon) as cm:
+                list_.ecom_sign_up('Ana@X.com')
+            self.assertTrue(500 < cm.exception.seconds <= 601,
+                cm.exception.seconds)
+            self.assertEqual(
+                Email(subscription.id).ecom_confirm_sent_at, first)
+            # another list is another consent: not throttled
+            other, = pool.get('marketing.email.list').create([{
+                        'name': "Other", 'ecom_company': company.id}])
+            other.ecom_sign_up('ana@x.com')
+            # ten minutes later a new link is sent
+            Email.write([subscription], {'ecom_confirm_sent_at':
+                    first - dt.timedelta(minutes=10, seconds=1)})
+            again = list_.ecom_sign_up('ana@x.com')
+            self.assertGreater(again.ecom_confirm_sent_at, first)
+            self.assertEqual(Email.search([('email', '=', 'ana@x.com'),
+                        ('active', '=', False)], count=True), 2)
 
     @with_transaction()
     def test_unsubscribe_records_withdrawal(self):

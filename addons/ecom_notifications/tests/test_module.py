@@ -1,12 +1,17 @@
+import datetime as dt
+
 from trytond.model.exceptions import ValidationError
-from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_notifications.notification import (
     placeholders,
     render,
 )
+from trytond.modules.ecom_notifications.retention import REMOVED
+from trytond.modules.ecom_orders.tests.tools import create_channel
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 class EcomNotificationsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
@@ -142,6 +147,46 @@ class EcomNotificationsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCa
                 for l in ['en', 'es']})
         template = Template.find('shipped', 'fr')
         self.assertEqual(template.language, 'en')
+
+    @with_transaction()
+    def test_purge_expired_notifications(self):
+        "Sent notifications past retention keep no recipient nor text"
+        pool = Pool()
+        Notification = pool.get('ecom.notification')
+        Company = pool.get('company.company')
+        company = create_company()
+        with set_company(company):
+            channel = create_channel()
+            self.assertEqual(company.ecom_notification_retention_days, 365)
+            Company.write([company], {'ecom_notification_retention_days': 30})
+
+            def notification(state, days):
+                record, = Notification.create([{'company': company.id,
+                            'channel': channel.id, 'event': 'shipped',
+                            'kind': 'email', 'recipient': 'ana@x.com',
+                            'subject': "Shipped", 'body': "Hi Ana",
+                            'state': state}])
+                table = Notification.__table__()
+                Transaction().connection.cursor().execute(*table.update(
+                        [table.create_date],
+                        [dt.datetime.now() - dt.timedelta(days=days)],
+                        where=table.id == record.id))
+                return record
+            old, failed = notification('sent', 40), notification('failed', 40)
+            queued, recent = notification('queued', 40), notification('sent', 5)
+            self.assertEqual(Notification.purge_expired(), 2)
+            for record in [old, failed]:
+                record = Notification(record.id)
+                self.assertEqual(
+                    (record.recipient, record.subject, record.body),
+                    (REMOVED, None, None))
+                self.assertEqual(record.event, 'shipped')
+            # not sent yet, or recent: untouched
+            for record in [queued, recent]:
+                record = Notification(record.id)
+                self.assertEqual((record.recipient, record.body),
+                    ('ana@x.com', "Hi Ana"))
+            self.assertEqual(Notification.purge_expired(), 0)
 
 
 del ModuleTestCase

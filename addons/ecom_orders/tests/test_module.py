@@ -20,25 +20,15 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from .test_retention import RetentionMixin
+from .tools import create_channel, create_shop
 
-def _shop():
-    pool = Pool()
-    Shop = pool.get('web.shop')
-    company, = pool.get('company.company').search([], limit=1)
-    shop, = Shop.create([{
-                'name': "Shop", 'company': company.id,
-                'currency': company.currency.id}])
-    return shop
+_shop = create_shop
+_channel = create_channel
 
 
-def _channel(shop, code='web'):
-    Channel = Pool().get('ecom.channel')
-    channel, = Channel.create([{
-                'name': f"Store {code}", 'code': code, 'shop': shop.id}])
-    return channel
-
-
-class EcomOrdersTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+class EcomOrdersTestCase(
+        RetentionMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce orders module"
     module = 'ecom_orders'
 
