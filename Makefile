@@ -20,7 +20,7 @@ export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
 .PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog \
-	bench-promotions bench-connector bench-loyalty lint \
+	bench-promotions bench-connector bench-loyalty lint serve stop \
 	browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
@@ -68,6 +68,19 @@ demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
 	@echo
 	$(VENV)/bin/trytond -c trytond.conf -d $(DB)
 
+# Production profile on PostgreSQL (deploy/serve.py): WEB gunicorn workers,
+# QUEUE_WORKERS trytond-worker processes and one trytond-cron, in the
+# background; `make stop` ends them. Builds the demo there if DB is missing.
+WEB ?= 2
+QUEUE_WORKERS ?= 2
+serve: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m deploy.serve start -d $(DB) \
+		--web $(WEB) --workers $(QUEUE_WORKERS) --port $(PORT)
+	@echo "  login: admin / manager / staff / accountant / empleado, password $(DEMO_PASSWORD)"
+
+stop:
+	$(PY) -m deploy.serve stop
+
 # Headless Chromium for the browser tests (Debian packages).
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
@@ -75,7 +88,7 @@ browser:
 			apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check $(wildcard addons demo tests bench)
+	$(PY) -m ruff check $(wildcard addons demo deploy tests bench)
 
 # JOBS / PG_JOBS: suites run in that many processes at a time.
 JOBS ?= 1

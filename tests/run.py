@@ -31,7 +31,7 @@ MODULES = [
     'ecom_connector']
 CROSS_MODULE = [
     'tests.test_routes', 'tests.test_sao_views', 'tests.test_intake_http',
-    'tests.test_demo_browser']
+    'tests.test_production', 'tests.test_demo_browser']
 # With --jobs, the longest groups start first (measured on PostgreSQL).
 LONGEST_FIRST = [
     'ecom_customers', 'ecom_orders', 'tests.test_intake_http',

@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from tests.connector_http import ConnectorHTTPTests
 from tests.feeds_http import FeedsHTTPTests
+from tests.fuzz_http import FuzzHTTPTests
 from tests.loyalty_http import LoyaltyHTTPTests
 from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
 from tests.payments_http import PaymentsHTTPTests
@@ -53,7 +54,8 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        ConnectorHTTPTests, FeedsHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
+        ConnectorHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LoyaltyHTTPTests,
+        NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
         SecurityHTTPTests, WebhooksHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"

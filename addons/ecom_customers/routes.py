@@ -30,6 +30,8 @@ SOURCES = ('form', 'checkout')
 # syntax only: a sign-up is proven by the confirmation, not by DNS
 EMAIL = re.compile(r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
 MAX_EMAIL = 254
+MAX_ID = 2 ** 31 - 1
+MAX_NAME = 200
 
 
 def parse_sign_up(data):
@@ -50,6 +52,10 @@ def parse_sign_up(data):
     if not isinstance(list_, (int, str)) or isinstance(list_, bool) or (
             isinstance(list_, str) and not list_.strip()):
         errors.append(('list', "is required: the list's id or name"))
+    elif isinstance(list_, int) and not 0 < list_ <= MAX_ID:
+        errors.append(('list', f"{list_} is not a list id"))
+    elif isinstance(list_, str) and len(list_) > MAX_NAME:
+        errors.append(('list', f"is longer than {MAX_NAME} characters"))
     source = data.get('source', 'form')
     if source not in SOURCES:
         errors.append(('source', (f"{source!r} is not one of "

@@ -238,6 +238,13 @@ class EcomCustomersTestCase(
                 ('list', "is required: the list's id or name"),
                 ('source', "'fax' is not one of form, checkout"),
                 ('extra', "is not a field of a sign-up")])
+        for list_, reason in [(2 ** 91, f"{2 ** 91} is not a list id"),
+                (0, "0 is not a list id"),
+                ('x' * 201, "is longer than 200 characters")]:
+            with self.assertRaises(Exception) as cm:
+                parse_sign_up({'email': 'a@example.com', 'list': list_})
+            self.assertEqual(cm.exception.errors, [('list', reason)])
+            self.assertEqual(cm.exception.status, 422)
         self.assertEqual(
             parse_sign_up({'email': ' Ana@Example.COM', 'list': 3}),
             ('ana@example.com', 3, 'form'))
