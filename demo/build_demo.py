@@ -60,7 +60,7 @@ def parse_args(argv=None):
     parser.add_argument('--orders', type=int, default=2000)
     parser.add_argument('--days', type=int, default=365,
         help="length of the order history")
-    parser.add_argument('--live-days', type=int, default=21,
+    parser.add_argument('--live-days', type=int, default=10,
         help="recent days replayed through the real workflows")
     parser.add_argument('--today', type=dt.date.fromisoformat,
         default=dt.date.today(), help="last day of the order history")

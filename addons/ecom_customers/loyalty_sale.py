@@ -85,39 +85,64 @@ class Sale(metaclass=PoolMeta):
     def ecom_goods_amounts(cls, pairs):
         """{sale id: untaxed amount of the goods (and of the program's
         points discount)} in the company's currency, for [(sale, program)]:
-        one query per slice of sales (reading the lines' Function amounts
-        sale after sale re-reads every prefetched sale's lines)"""
+        one query per slice of sales, and no record field read per sale or
+        line (each such read instantiates with every prefetched id: reading
+        the lines' amounts, or even sale.currency, sale after sale is
+        quadratic)"""
         pool = Pool()
         Currency = pool.get('currency.currency')
+        Company = pool.get('company.company')
+        sale = cls.__table__()
         line = pool.get('sale.line').__table__()
         product = pool.get('product.product').__table__()
         template = pool.get('product.template').__table__()
         cursor = Transaction().connection.cursor()
-        by_id = {s.id: (s, p) for s, p in pairs}
-        amounts = dict.fromkeys(by_id, Decimal(0))
-        for chunk in grouped_slice(list(by_id), backend.MAX_QUERY_PARAMS):
+        discounts = {}  # sale id -> the discount product id of its program
+        by_program = {}
+        for record, program in pairs:
+            if program is not None and program.id not in by_program:
+                by_program[program.id] = (program.discount_product.id
+                    if program.discount_product else None)
+            discounts[record.id] = by_program.get(
+                program.id if program else None)
+        lines = {i: [] for i in discounts}  # each line's quantity x price
+        currency_of, company_of, dates = {}, {}, {}
+        for chunk in grouped_slice(list(discounts), backend.MAX_QUERY_PARAMS):
+            chunk = list(chunk)  # a generator, read twice
+            cursor.execute(*sale.select(sale.id, sale.currency, sale.company,
+                    sale.sale_date, where=reduce_ids(sale.id, chunk)))
+            for sale_id, currency_id, company_id, date in cursor:
+                currency_of[sale_id] = currency_id
+                company_of[sale_id] = company_id
+                dates[sale_id] = date
             cursor.execute(*line.join(product,
                     condition=line.product == product.id
                     ).join(template,
                     condition=product.template == template.id
                     ).select(line.sale, line.product, line.quantity,
                     line.unit_price, template.type,
-                    where=reduce_ids(line.sale, list(chunk))
+                    where=reduce_ids(line.sale, chunk)
                     & (line.type == 'line')))
             for sale_id, product_id, quantity, unit_price, type_ in cursor:
-                sale, program = by_id[sale_id]
-                discount = program.discount_product if program else None
-                if type_ != 'goods' and (
-                        not discount or discount.id != product_id):
+                if type_ != 'goods' and discounts[sale_id] != product_id:
                     continue
-                amounts[sale_id] += sale.currency.round(
-                    Decimal(str(quantity or 0))
+                lines[sale_id].append(Decimal(str(quantity or 0))
                     * Decimal(str(unit_price or 0)))
-        for sale_id, (sale, _) in by_id.items():
-            if sale.currency != sale.company.currency:
-                with Transaction().set_context(date=sale.sale_date):
-                    amounts[sale_id] = Currency.compute(sale.currency,
-                        amounts[sale_id], sale.company.currency, round=False)
+        currencies = {c.id: c for c in Currency.browse(
+                set(currency_of.values()))}
+        company_currency = {c.id: c.currency for c in Company.browse(
+                set(company_of.values()))}
+        amounts = {}
+        for sale_id, products in lines.items():
+            currency = currencies[currency_of[sale_id]]
+            # rounded line by line, as the lines' amounts are
+            amount = sum((currency.round(a) for a in products), Decimal(0))
+            target = company_currency[company_of[sale_id]]
+            if currency != target:
+                with Transaction().set_context(date=dates[sale_id]):
+                    amount = Currency.compute(
+                        currency, amount, target, round=False)
+            amounts[sale_id] = amount
         return amounts
 
     @classmethod
@@ -148,6 +173,7 @@ class Sale(metaclass=PoolMeta):
                     fields_names=['sale']))
         todo = [(s, p) for s, p in todo if s.id not in earned]
         amounts = cls.ecom_goods_amounts(todo)
+
         earnings = defaultdict(list)  # company -> [(sale, points, program)]
         for sale, program in todo:
             if points := program.points_for(amounts[sale.id]):
