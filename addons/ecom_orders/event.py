@@ -17,6 +17,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .event_process import drain
+from .intake_format import without_nul
 from .retention import minimise
 
 STATES = [
@@ -148,14 +149,14 @@ class Event(ModelSQL, ModelView):
                         'company': channel.company.id,
                         'channel': channel.id,
                         'kind': kind, 'source': source, 'topic': topic,
-                        'delivery': (delivery or '')[:100] or None,
+                        'delivery': without_nul(delivery or '')[:100] or None,
                         'digest': key,
-                        'external_id': facts.get('external_id'),
-                        'storefront_number': facts.get('number'),
+                        'external_id': without_nul(facts.get('external_id')),
+                        'storefront_number': without_nul(facts.get('number')),
                         'modified_at': facts.get('modified_at'),
                         'received_at': datetime.datetime.now(),
-                        'payload': minimise(
-                            kind, body.decode('utf-8', 'replace')),
+                        'payload': without_nul(minimise(
+                            kind, body.decode('utf-8', 'replace'))),
                         }])
         if config.getboolean('queue', 'worker', default=False):
             # else the receiver drains once it has answered

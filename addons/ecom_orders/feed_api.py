@@ -15,7 +15,7 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from .api import authenticate, json_errors
-from .intake_format import IntakeError
+from .intake_format import IntakeError, without_nul
 
 
 def _int(request, name, default, lowest, highest):
@@ -37,7 +37,7 @@ def _answer(request, body, content_type):
 
 
 def _price_list(request, shop):
-    group = request.args.get('group')
+    group = without_nul(request.args.get('group'))
     try:
         return shop.ecom_feed_price_list(group)
     except KeyError:

@@ -96,12 +96,32 @@ class Order:
     loyalty_points: int = 0
 
 
+NUL, REPLACEMENT = '\x00', '\ufffd'
+
+
+def without_nul(value):
+    """value (JSON data) with every NUL character of its strings and keys
+    replaced by U+FFFD: PostgreSQL text cannot hold NUL (a search or an
+    insert of one fails), SQLite can, so both backends see the same data"""
+    if isinstance(value, str):
+        return value.replace(NUL, REPLACEMENT)
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
 def decode(body):
-    "Decode a raw JSON body; amounts become Decimal"
+    "Decode a raw JSON body; amounts become Decimal, NUL characters U+FFFD"
     try:
-        return json.loads(body, parse_float=Decimal)
+        data = json.loads(body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as e:
         raise IntakeError(400, [('body', f"malformed JSON: {e}")], 'malformed')
+    # a NUL can only come from a \u0000 escape (JSON forbids raw controls)
+    if b'\\u0000' in (body if isinstance(body, bytes) else body.encode()):
+        data = without_nul(data)
+    return data
 
 
 class Checker:

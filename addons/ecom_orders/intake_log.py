@@ -1,6 +1,7 @@
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.transaction import Transaction
 
+from .intake_format import without_nul
 from .retention import minimise
 
 PAYLOAD_MAX = 100_000
@@ -47,7 +48,8 @@ class IntakeLog(ModelSQL, ModelView):
         "Log one entry per result; channel may be None (unknown channel)"
         values = []
         for result in results:
-            payload = minimise(kind, result.payload or '')
+            # what PostgreSQL text cannot hold (a NUL byte) is replaced
+            payload = without_nul(minimise(kind, result.payload or ''))
             if len(payload) > PAYLOAD_MAX:
                 payload = (payload[:PAYLOAD_MAX]
                     + f'\n[... {len(payload) - PAYLOAD_MAX} more characters]')
@@ -55,13 +57,13 @@ class IntakeLog(ModelSQL, ModelView):
                     'company': channel.company.id if channel else None,
                     'channel': channel.id if channel else None,
                     'kind': kind,
-                    'external_id': (str(result.external_id)[:100]
+                    'external_id': (without_nul(str(result.external_id))[:100]
                         if result.external_id is not None else None),
                     'status': result.status,
                     'http_status': result.http_status,
                     'code': result.code,
-                    'errors': '\n'.join(
-                        f'{f}: {r}' for f, r in result.errors) or None,
+                    'errors': without_nul('\n'.join(
+                        f'{f}: {r}' for f, r in result.errors)) or None,
                     'payload': payload,
                     'sale': result.sale,
                     'remote_addr': remote_addr,

@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from .api import authenticate, json_errors, response
-from .intake_format import IntakeError
+from .intake_format import IntakeError, without_nul
 
 EVENT_STATES = {'received': 'received', 'exception': 'needs_attention',
     'ignored': 'ignored', 'done': 'received'}
@@ -26,7 +26,8 @@ def order_status(request, pool, channel_id, external_id):
             channel = authenticate(
                 pool, channel_id, 'generic', request, b'', signed=False)
             with Transaction().set_context(company=channel.company.id):
-                return response(200, _status(pool, channel, external_id))
+                return response(200, _status(
+                        pool, channel, without_nul(external_id)))
     return json_errors('order', channel_id, answer)
 
 

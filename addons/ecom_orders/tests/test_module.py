@@ -218,6 +218,14 @@ class IntakeFormatTestCase(unittest.TestCase):
         self.assertEqual((cm.exception.status, cm.exception.errors[0][0]),
             (400, 'body'))
 
+    def test_nul_characters_replaced(self):
+        "PostgreSQL text cannot hold NUL: decoded strings and keys lose it"
+        self.assertEqual(
+            decode(b'{"sku": "A\\u0000B", "k\\u0000": ["\\u0000"], "n": 1.5}'),
+            {'sku': 'A\ufffdB', 'k\ufffd': ['\ufffd'], 'n': Decimal('1.5')})
+        with self.assertRaises(IntakeError):
+            decode(b'\x00')  # a raw NUL is not JSON: 400 as malformed
+
     def test_every_error_named_at_once(self):
         order = self.generic(currency='EURO', lines=[
                 {'sku': 'X', 'quantity': 0, 'unit_price': '1'},
