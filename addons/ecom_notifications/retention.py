@@ -2,19 +2,17 @@
 
 Each company sets the days (default 365); the daily *Purge Expired
 Notifications* task blanks the recipient, subject, body and error of the
-notifications sent (or failed) before, with one UPDATE per company. The
-entries stay, so an order still shows that its confirmation went out.
+notifications sent (or failed) before, with ecom_orders' purge (one UPDATE
+per retention). The entries stay, so an order still shows that its
+confirmation went out.
 """
-import datetime as dt
-
-from sql import Null
 from trytond.model import fields
-from trytond.modules.ecom_base.records import forget_all
-from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
+from trytond.modules.ecom_orders.retention import PURGED, purge
+from trytond.pool import PoolMeta
 
 DEFAULT_DAYS = 365
-REMOVED = "[removed: retention period]"
+# the marker of ecom_orders' purge, which leaves marked rows alone
+REMOVED = PURGED
 
 
 class Company(metaclass=PoolMeta):
@@ -38,20 +36,8 @@ class Notification(metaclass=PoolMeta):
     @classmethod
     def purge_expired(cls):
         "Blank what the notifications past retention said and to whom"
-        Company = Pool().get('company.company')
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        now = dt.datetime.now()
-        count = 0
-        for company in Company.search([]):
-            days = company.ecom_notification_retention_days or DEFAULT_DAYS
-            cursor.execute(*table.update(
-                    [table.recipient, table.subject, table.body, table.error],
-                    [REMOVED, Null, Null, Null],
-                    where=(table.company == company.id)
-                    & table.state.in_(['sent', 'failed'])
-                    & (table.create_date < now - dt.timedelta(days=days))
-                    & (table.recipient != REMOVED)))
-            count += max(cursor.rowcount, 0)
-        forget_all(cls)
-        return count
+        return purge(cls, 'create_date', {'recipient': REMOVED,
+                'subject': None, 'body': None, 'error': None},
+            where_extra=lambda t: t.state.in_(['sent', 'failed']),
+            days_field='ecom_notification_retention_days',
+            default=DEFAULT_DAYS)

@@ -59,9 +59,11 @@ class Company(metaclass=PoolMeta):
         return DEFAULT_DAYS
 
 
-def purge(Model, date_column, values, where_extra=None):
+def purge(Model, date_column, values, where_extra=None,
+        days_field='ecom_payload_retention_days', default=DEFAULT_DAYS):
     """Blank the columns of values in rows of Model older than their
-    company's retention; rows of no company use the default"""
+    company's retention (days_field of the company, default when empty);
+    rows of no company use the default"""
     Company = Pool().get('company.company')
     table = Model.__table__()
     company_column = table.company
@@ -70,11 +72,11 @@ def purge(Model, date_column, values, where_extra=None):
     now = dt.datetime.now()
     by_days = {}
     for company in Company.search([]):
-        days = company.ecom_payload_retention_days or DEFAULT_DAYS
+        days = getattr(company, days_field) or default
         by_days.setdefault(days, []).append(company.id)
     known = [c for ids in by_days.values() for c in ids]
     groups = list(by_days.items())
-    groups.append((DEFAULT_DAYS, None))
+    groups.append((default, None))
     columns = [getattr(table, name) for name in values]
     count = 0
     for days, company_ids in groups:

@@ -179,7 +179,7 @@ class EcomNotificationsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCa
                 record = Notification(record.id)
                 self.assertEqual(
                     (record.recipient, record.subject, record.body),
-                    (REMOVED, None, None))
+                    (REMOVED.format(days=30), None, None))
                 self.assertEqual(record.event, 'shipped')
             # not sent yet, or recent: untouched
             for record in [queued, recent]:
