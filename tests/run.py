@@ -142,8 +142,8 @@ def finish(passed, failed, skipped):
     "Print the closing line; the exit code"
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     if not passed + failed + skipped:
+        # said, not failed: an empty selection is no error of the code
         print("no test ran", file=sys.stderr)
-        return 1
     return 1 if failed else 0
 
 
