@@ -14,10 +14,9 @@ from collections import defaultdict
 
 from sql.aggregate import Sum
 from sql.conditionals import Case
+from trytond.modules.ecom_base.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .bulk import in_, lookups
 
 
 def quantities(location, product_ids, planned=False):

@@ -2,10 +2,10 @@
 from collections import defaultdict
 
 from sql import Null
+from trytond.modules.ecom_base import bulk
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import bulk
 from .availability import quantities
 from .catalog_file import write_table
 from .catalog_import import TEXTS

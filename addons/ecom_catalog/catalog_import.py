@@ -9,10 +9,11 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from trytond.modules.ecom_base import bulk
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import bulk, catalog_variants
+from . import catalog_variants
 from .catalog_file import FileError, read_table
 from .product import check_slug
 

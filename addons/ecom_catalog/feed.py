@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from lxml import etree
 from sql import Null
+from trytond.modules.ecom_base.bulk import chunks
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .bulk import chunks
 from .variant import attribute_labels
 
 GOOGLE = 'http://base.google.com/ns/1.0'

@@ -22,12 +22,11 @@ from email.message import EmailMessage
 from sql.aggregate import Sum
 from trytond import config
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.ecom_base.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.sendmail import send_message
 from trytond.transaction import Transaction
-
-from .bulk import in_, lookups
 
 RATE_DAYS = (30, 90)
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
-from trytond.modules.ecom_catalog.bulk import in_, lookups
+from trytond.modules.ecom_base.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction

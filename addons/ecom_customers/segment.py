@@ -6,8 +6,8 @@ former members unsubscribed; consent still decides who receives what)."""
 import datetime as dt
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.ecom_base.bulk import in_, lookups
 from trytond.modules.ecom_base.records import forget
-from trytond.modules.ecom_catalog.bulk import in_, lookups
 from trytond.modules.ecom_reports.summary import SEGMENTS
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval

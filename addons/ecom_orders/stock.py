@@ -17,8 +17,7 @@ from sql.aggregate import Sum
 from sql.functions import CurrentTimestamp
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
-from trytond.modules.ecom_catalog.bulk import chunks as _chunks
-from trytond.modules.ecom_catalog.bulk import in_, lookups
+from trytond.modules.ecom_base.bulk import chunks, in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -51,7 +50,7 @@ class StockLock(ModelSQL):
         t = cls.__table__()
         cursor = Transaction().connection.cursor()
         found = set()
-        for sub in _chunks(sorted(product_ids)):
+        for sub in chunks(sorted(product_ids)):
             cursor.execute(*t.select(t.product, where=(
                         t.warehouse == warehouse_id) & t.product.in_(sub)))
             found.update(p for p, in cursor)

@@ -1,4 +1,5 @@
-"""Bulk writes for the catalog import.
+"""Bulk SQL helpers shared by the modules: chunks, ``IN`` lists, and the
+multi-row writes of the catalog import.
 
 Tryton's ORM creates about 65 products a second (validation of every
 record, quadratic record caches in big batches): 100,000 products would
