@@ -38,6 +38,13 @@ def spec_path(rule):
     return re.sub(r'<(?:\w+:)?(\w+)>', r'{\1}', path)
 
 
+def documented(spec):
+    "(METHOD, path) of every operation a spec documents"
+    return {(method.upper(), path)
+        for path, item in spec['paths'].items() for method in item
+        if method in {'get', 'post', 'put', 'delete', 'patch'}}
+
+
 class RoutesTest(unittest.TestCase):
 
     def setUp(self):
@@ -62,17 +69,34 @@ class RoutesTest(unittest.TestCase):
             set())
 
     def test_spec_and_routes_agree(self):
-        "openapi.json: a path for every route, a route for every path"
-        with open(os.path.join(
-                    ROOT, 'addons', 'ecom_orders', 'openapi.json')) as file:
-            spec = json.load(file)
-        documented = {(method.upper(), path)
-            for path, item in spec['paths'].items() for method in item
-            if method in {'get', 'post', 'put', 'delete', 'patch'}}
-        served = {(method, spec_path(rule))
-            for method, _, rule, _ in self.routes
-            if rule != '/ecom/v1/openapi.json'}
-        self.assertEqual(documented, served)
+        "The served spec: a path for every route, a route for every path"
+        from trytond.modules.ecom_orders.openapi import spec
+        self.assertEqual(documented(spec()), {(method, spec_path(rule))
+                for method, _, rule, _ in self.routes
+                if rule != '/ecom/v1/openapi.json'})
+
+    def test_each_module_documents_its_routes(self):
+        "A module's openapi.json documents exactly the routes it serves"
+        by_module = {}
+        for method, _, rule, path in self.routes:
+            if rule != '/ecom/v1/openapi.json':
+                by_module.setdefault(os.path.dirname(path), set()).add(
+                    (method, spec_path(rule)))
+        self.assertGreaterEqual(len(by_module), 5)
+        for folder, served in by_module.items():
+            with open(os.path.join(ROOT, folder, 'openapi.json')) as file:
+                self.assertEqual(documented(json.load(file)), served, folder)
+
+    def test_a_path_documented_twice_is_refused(self):
+        from trytond.modules.ecom_orders.openapi import merge
+        base = {'paths': {'/a': {}}, 'components': {'schemas': {'A': {}}}}
+        with self.assertRaisesRegex(ValueError, "x: path /a is documented"):
+            merge(base, [('x', {'paths': {'/a': {}}})])
+        with self.assertRaisesRegex(ValueError, "y: components.schemas.A"):
+            merge(base, [('y', {'components': {'schemas': {'A': {}}}})])
+        merged = merge(base, [('z', {'paths': {'/b': {'get': {}}}})])
+        self.assertEqual(set(merged['paths']), {'/a', '/b'})
+        self.assertEqual(base['paths'], {'/a': {}})  # base left as it was
 
 
 if __name__ == '__main__':

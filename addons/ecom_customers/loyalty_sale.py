@@ -7,7 +7,7 @@ from decimal import Decimal
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.ecom_orders.intake_format import IntakeConflict, IntakeError
+from trytond.modules.ecom_orders.exceptions import ConcurrentChange, OrderRefused
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
@@ -209,11 +209,11 @@ class Sale(metaclass=PoolMeta):
         return extra + [self._ecom_points_line(points, lines + extra, batch)]
 
     def _ecom_points_line(self, points, lines, batch):
-        "The discount line of an online order: IntakeError names the field"
+        "The discount line of an online order: OrderRefused names the field"
         Account = Pool().get('ecom.loyalty.account')
 
         def refuse(reason):
-            raise IntakeError(422, [('loyalty_points', reason)])
+            raise OrderRefused([('loyalty_points', reason)])
         program = self.ecom_loyalty_program()
         if not program:
             refuse("the channel's shop has no loyalty program")
@@ -278,7 +278,7 @@ class Sale(metaclass=PoolMeta):
                     note=gettext('ecom_customers.msg_loyalty_redeemed_note',
                         sale=sale.rec_name))
             except LoyaltyError as error:
-                raise IntakeConflict(str(error)) from error
+                raise ConcurrentChange(str(error)) from error
 
     def ecom_redeem_points(self, points):
         """Redeem points as a discount line of this draft order: the

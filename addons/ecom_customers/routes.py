@@ -17,14 +17,21 @@ POST /<db>/ecom/v1/newsletter/confirm   (form: token=...)
 import html
 import re
 
-from trytond.modules.ecom_orders.api import channel_endpoint, response, write
-from trytond.modules.ecom_orders.intake_format import IntakeError
+from trytond.modules.ecom_orders.api import (
+    IntakeError,
+    channel_endpoint,
+    contribute,
+    response,
+    write,
+)
 from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .newsletter import TokenError, TooSoon, confirm, read_token
+
+contribute(__file__)  # its routes are documented in openapi.json beside it
 
 SOURCES = ('form', 'checkout')
 # syntax only: a sign-up is proven by the confirmation, not by DNS

@@ -2,10 +2,12 @@
 
 Every route of every module uses these: ``response`` (JSON), ``Refused`` and
 ``authenticate`` (the channel's API key or webhook signature), ``Checker``
-and ``IntakeError`` (every bad field named), ``channel_endpoint`` and
-``json_errors`` (a POST route answered in JSON whatever happens) and
-``write`` (one writing transaction retried on conflicts, answered only once
-committed)."""
+and ``IntakeError`` (every bad field named; ``http_error`` answers the
+``FieldErrors`` that model code raises, see exceptions.py, as a 422),
+``channel_endpoint`` and ``json_errors`` (a POST route answered in JSON
+whatever happens), ``write`` (one writing transaction retried on
+conflicts, answered only once committed) and ``contribute`` (a module's
+openapi.json added to the served description)."""
 import functools
 import json
 import logging
@@ -18,12 +20,16 @@ from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .intake_format import Checker, IntakeError, decode, timestamp
+from .exceptions import ConcurrentChange, FieldErrors, OrderRefused
+from .intake_format import Checker, IntakeError, decode, http_error, timestamp
+from .openapi import contribute
 from .stock import is_retryable
 
 __all__ = [
-    'Checker', 'IntakeError', 'Refused', 'authenticate', 'channel_endpoint',
-    'decode', 'json_errors', 'response', 'timestamp', 'write']
+    'Checker', 'ConcurrentChange', 'FieldErrors', 'IntakeError',
+    'OrderRefused', 'Refused', 'authenticate', 'channel_endpoint',
+    'contribute', 'decode', 'http_error', 'json_errors', 'response',
+    'timestamp', 'write']
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADERS = {
     'generic': 'X-Ecom-Signature',
@@ -70,7 +76,8 @@ def json_errors(what, channel_id, answer):
     an IntakeError or a refused key, 500 (logged) for anything else"""
     try:
         return answer()
-    except IntakeError as error:
+    except (IntakeError, FieldErrors) as error:
+        error = http_error(error)
         return response(error.status, dict(
                 error.as_json(), status='rejected'))
     except Refused as refused:
@@ -113,7 +120,7 @@ def write(pool, company_id, func, *args):
             try:
                 result = func(*args)
                 transaction.commit()
-            except IntakeError:
+            except (IntakeError, FieldErrors):
                 raise
             except TransactionError as e:
                 # Posting a move locks its sequence: start again with the

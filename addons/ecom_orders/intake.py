@@ -20,7 +20,8 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .channel_tax import StorefrontTaxes
-from .intake_format import IntakeError, net_unit_price
+from .exceptions import FieldErrors
+from .intake_format import IntakeError, http_error, net_unit_price
 from .lifecycle import address_key
 from .stock import available_to_sell
 
@@ -108,8 +109,8 @@ class Intake:
                 sale = self._build(item)
                 self._check_totals(item.order, sale)
                 hold = self._reserve(item, sale, available)
-            except IntakeError as e:
-                item.result.reject(e)
+            except (IntakeError, FieldErrors) as e:
+                item.result.reject(http_error(e))
                 continue
             sale.ecom_hold_reason = hold
             sales.append((item, sale))

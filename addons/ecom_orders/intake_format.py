@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from .exceptions import FieldErrors
+
 MAX_LINES = 500
 MAX_STRINGS = 20
 MAX_DIGITS = 12  # before the decimal point, for any amount or quantity
@@ -20,13 +22,9 @@ DELIVERIES = ('carrier', 'pickup')
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
-class IntakeConflict(Exception):
-    """A concurrent request took what this batch counted on (points, a
-    use): the batch is run again, its checks then see the new state"""
-
-
 class IntakeError(Exception):
-    "A refused intake: HTTP status and a list of (field, reason)"
+    """A refused request, as the HTTP layer answers it: status and a list
+    of (field, reason); model code raises exceptions.FieldErrors instead"""
 
     def __init__(self, status, errors, code='invalid'):
         super().__init__('; '.join(f'{f}: {r}' for f, r in errors))
@@ -39,6 +37,14 @@ class IntakeError(Exception):
             'code': self.code,
             'errors': [{'field': f, 'reason': r} for f, r in self.errors],
             }
+
+
+def http_error(error):
+    """The IntakeError that answers error: itself, or the 422 of a
+    FieldErrors that model code raised (with its fields and code)"""
+    if isinstance(error, FieldErrors):
+        return IntakeError(422, error.errors, error.kind)
+    return error
 
 
 @dataclass

@@ -99,7 +99,9 @@ def run(pool, ctx, intake, items, goods, delivery):
             logger.info("intake retry %d: %r", attempt, failure)
             time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
             continue
-        if isinstance(failure, UserError) and len(pending) > 1:
+        refused = (isinstance(failure, UserError)
+            and not is_retryable(failure))
+        if refused and len(pending) > 1:
             # One bad order must not sink the batch.
             for item in pending:
                 run(pool, ctx, intake, [item], goods, delivery)
@@ -108,7 +110,7 @@ def run(pool, ctx, intake, items, goods, delivery):
                 log(pool, intake.channel_id, [i.result for i in others],
                     delivery, others)
             return
-        if isinstance(failure, UserError):
+        if refused:
             error = IntakeError(422, [('order', failure.message)])
         elif is_retryable(failure):
             error = IntakeError(503, [('order',

@@ -11,17 +11,17 @@ that asks first). A webhook is a storefront reporting an order it took: it
 is stored and answered 202 at once (200 for a redelivery), then processed
 (event_process.py); only a bad signature, malformed JSON or a wrong channel
 is refused.
-GET  /ecom/v1/openapi.json                     the OpenAPI 3 description
+The OpenAPI description of these routes is openapi.json (served by
+openapi.py, merged with the other modules' routes).
 """
 import hashlib
 import json
 import logging
-import os
 import time
 
 from trytond import config
 from trytond.model.modelsql import SQLConstraintError
-from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
+from trytond.protocols.wrappers import set_max_request_size, with_pool
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -42,13 +42,6 @@ UNAUTHENTICATED_BODY = 64 << 10
 MAX_BATCH_BODY = 16 << 20
 MAX_BATCH = 500
 RETRY_SECONDS = 60
-OPENAPI = os.path.join(os.path.dirname(__file__), 'openapi.json')
-
-
-@app.route('/ecom/v1/openapi.json', methods={'GET'})
-def openapi(request):
-    with open(OPENAPI, 'rb') as f:
-        return Response(f.read(), content_type='application/json')
 
 
 RECEIVERS = [

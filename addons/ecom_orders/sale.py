@@ -64,14 +64,15 @@ class Sale(metaclass=PoolMeta):
 
     def ecom_intake_lines(self, order, lines, batch):
         """Extra lines of an order the intake builds (after its goods and
-        shipping lines): none here; raise IntakeError to refuse the order.
+        shipping lines): none here; raise exceptions.OrderRefused to refuse the
+        order.
         batch is a dict shared by the orders of one intake batch."""
         return []
 
     @classmethod
     def ecom_intake_saved(cls, pairs):
         """Called with the [(sale, order)] of an intake batch once saved and
-        confirmed; raise IntakeConflict to run the batch again"""
+        confirmed; raise exceptions.ConcurrentChange to run the batch again"""
 
     @classmethod
     def __setup__(cls):

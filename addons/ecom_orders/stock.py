@@ -21,7 +21,7 @@ from trytond.modules.ecom_base.bulk import chunks, in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .intake_format import IntakeConflict
+from .exceptions import ConcurrentChange
 
 
 class StockLock(ModelSQL):
@@ -138,7 +138,7 @@ def is_retryable(exception):
     """Whether a concurrent transaction caused the error, so that running
     again can succeed (a unique violation included: the retry then finds
     the other delivery's sale)"""
-    if isinstance(exception, IntakeConflict):
+    if isinstance(exception, ConcurrentChange):
         return True
     if isinstance(exception, backend.DatabaseIntegrityError):
         return True

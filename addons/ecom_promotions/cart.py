@@ -27,6 +27,7 @@ from trytond.modules.ecom_orders.api import (
     Checker,
     IntakeError,
     channel_endpoint,
+    contribute,
     response,
 )
 from trytond.modules.product import round_price
@@ -34,6 +35,8 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import engine, facts, pricing
+
+contribute(__file__)  # its routes are documented in openapi.json beside it
 
 MAX_LINES = 500
 
@@ -300,18 +303,12 @@ def _carrier_rate(store, carrier_id, lines, country, currency):
     Channel = pool.get('ecom.channel')
     Country = pool.get('country.country')
     Product = pool.get('product.product')
-    Uom = pool.get('product.uom')
-    ModelData = pool.get('ir.model.data')
     if country is None:
         raise IntakeError(422, [('destination.country',
                     "is required to price a carrier")])
-    kg = Uom(ModelData.get_id('product', 'uom_kilogram'))
-    weight = 0.0
-    for line in lines:
-        product = Product(line.product)
-        if product.weight and product.weight_uom:
-            weight += float(line.quantity) * Uom.compute_qty(
-                product.weight_uom, product.weight, kg, round=False)
+    # ecom_shipping's (the channel's carriers come with it)
+    weight, _ = Channel.parcel_weight(
+        [(Product(l.product), l.quantity) for l in lines])
     amount = sum((l.amount for l in lines), Decimal(0))
     Currency = pool.get('currency.currency')
     for carrier, price, currency_id, _ in Channel(store.id).shipping_rates(

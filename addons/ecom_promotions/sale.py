@@ -9,7 +9,7 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.modules.ecom_base.records import forget
-from trytond.modules.ecom_orders.intake_format import IntakeConflict
+from trytond.modules.ecom_orders.exceptions import ConcurrentChange
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -268,7 +268,7 @@ class Sale(metaclass=PoolMeta):
         message = gettext('ecom_promotions.msg_limit_reached',
             promotion=promotion.rec_name, sale=sale.rec_name)
         if Transaction().context.get('ecom_intake'):
-            raise IntakeConflict(message)
+            raise ConcurrentChange(message)
         raise UserError(message)
 
     @classmethod

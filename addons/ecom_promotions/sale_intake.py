@@ -1,7 +1,7 @@
 """Online orders of channels whose promotions the back office prices: the
 intake adds the same discount lines the cart API showed the customer."""
 from trytond.model import fields
-from trytond.modules.ecom_orders.intake_format import IntakeError
+from trytond.modules.ecom_orders.exceptions import OrderRefused
 from trytond.pool import PoolMeta
 
 from . import engine, pricing
@@ -48,7 +48,7 @@ class Sale(metaclass=PoolMeta):
             order.coupons, found, rules, outcome)
         errors += [(f'coupons[{i}]', reason) for i, reason in sorted(refused)]
         if errors:
-            raise IntakeError(422, errors)
+            raise OrderRefused(errors)
         for discount in outcome.discounts:
             if discount.rule.id in cart.usage:
                 mine = planned.setdefault(discount.rule.id, _Planned())

@@ -19,6 +19,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from .exceptions import ReturnRefused
+
 # Reasons that are the shop's fault: shipping is refunded under "When
 # Faulty".
 FAULTY = {'damaged', 'defective', 'wrong_item', 'not_as_described'}
@@ -42,7 +44,8 @@ class Channel(metaclass=PoolMeta):
         return 'faulty'
 
 
-def _return_type():
+def return_type():
+    "The id of the complaint type *Return* of online orders"
     ModelData = Pool().get('ir.model.data')
     return ModelData.get_id('ecom_returns', 'complaint_type_return')
 
@@ -76,7 +79,7 @@ class Complaint(metaclass=PoolMeta):
     @classmethod
     def default_type(cls):
         if Transaction().context.get('ecom_return'):
-            return _return_type()
+            return return_type()
 
     def get_ecom_channel(self, name):
         Sale = Pool().get('sale.sale')
@@ -143,6 +146,68 @@ class Complaint(metaclass=PoolMeta):
             # Two returns approved at once must not both pass the check.
             Sale.lock(list({l.line.sale for l in lines}))
             ActionLine.check_returnable(lines)
+
+    @classmethod
+    def ecom_open(cls, sale, reference, note, lines):
+        """The return the storefront opens for lines [(sku, quantity,
+        reason)] of sale, submitted for approval: (complaint, True), or
+        (complaint, False) when reference was opened already. ReturnRefused
+        names each bad line by its position, nothing written."""
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        ActionLine = pool.get('sale.complaint.action-sale.line')
+        existing = cls.search([
+                ('origin', '=', str(sale)), ('reference', '=', reference),
+                ], limit=1)
+        if existing:
+            return existing[0], False
+        values, errors = [], []
+        for i, (sku, quantity, reason) in enumerate(lines):
+            matches = [l for l in sale.lines if l.type == 'line'
+                and l.product and l.product.code == sku and l.quantity > 0]
+            if not matches:
+                errors.append((f'lines[{i}].sku', (
+                            f"{sku!r} is not on order "
+                            f"{sale.ecom_external_id!r}")))
+                continue
+            values.append({'line': matches[0].id, 'quantity': float(quantity),
+                    'ecom_reason': reason})
+        if errors:
+            raise ReturnRefused(errors)
+        # Quantities above what is left to return, named by their position.
+        left = {l.id: sold - returned for l, (sold, returned) in
+            ActionLine.returned(SaleLine.browse(
+                    list({v['line'] for v in values}))).items()}
+        asked = {}
+        for i, value in enumerate(values):
+            line = value['line']
+            asked[line] = asked.get(line, 0) + value['quantity']
+            if asked[line] > left[line] + 1e-9:
+                errors.append((f'lines[{i}].quantity', (
+                            f"{value['quantity']:g} is more than the "
+                            f"{max(left[line], 0):g} left to return")))
+        if errors:
+            raise ReturnRefused(errors)
+        if sale.state not in {'confirmed', 'processing', 'done'}:
+            raise ReturnRefused([('order', (
+                            f"order {sale.ecom_external_id!r} is "
+                            f"{sale.state}, not confirmed"))])
+        try:
+            complaint, = cls.create([{
+                        'type': return_type(), 'company': sale.company.id,
+                        'customer': sale.party.id, 'origin': str(sale),
+                        'reference': reference, 'description': note,
+                        'actions': [('create', [{
+                                        'action': 'sale_return',
+                                        'sale_lines': [('create', values)],
+                                        }])],
+                        }])
+            cls.wait([complaint])
+        except UserError as error:
+            # The quantity check names the line; the storefront knows it
+            # by its position.
+            raise ReturnRefused([('lines', error.message)]) from None
+        return complaint, True
 
     @classmethod
     def process(cls, complaints):

@@ -8,19 +8,20 @@ Body::
 201 a return submitted for approval (state *waiting*) with its number; 200
 the same reference was opened already (same return); 422 every bad field
 named (unknown order, SKU not on the order, reason, quantity above what
-is left to return), nothing written. Same API key as orders.
+is left to return), nothing written. Same API key as orders. The return
+itself is opened by ``sale.complaint.ecom_open`` (returns.py).
 """
-from trytond.exceptions import UserError
 from trytond.modules.ecom_orders.api import (
     Checker,
     IntakeError,
     channel_endpoint,
+    contribute,
     response,
     write,
 )
 from trytond.modules.ecom_orders.sale import RETURN_REASONS
 
-from .returns import _return_type
+contribute(__file__)  # its routes are documented in openapi.json beside it
 
 REASONS = [r for r, _ in RETURN_REASONS if r]
 MAX_LINES = 100
@@ -58,7 +59,6 @@ def returns(pool, channel_id, company_id, data):
 
 def _open(pool, channel_id, values):
     Sale = pool.get('sale.sale')
-    SaleLine = pool.get('sale.line')
     Complaint = pool.get('sale.complaint')
     sales = Sale.search([
             ('ecom_channel', '=', channel_id),
@@ -67,60 +67,11 @@ def _open(pool, channel_id, values):
     if not sales:
         raise IntakeError(422, [('order', (
                         f"no order {values['order']!r} in this channel"))])
-    sale, = sales
-    existing = Complaint.search([
-            ('origin', '=', str(sale)),
-            ('reference', '=', values['reference']),
-            ], limit=1)
-    if existing:
-        return _answer(200, 'duplicate', existing[0])
-    lines, errors = [], []
-    for i, (sku, quantity, reason) in enumerate(values['lines']):
-        matches = [l for l in sale.lines if l.type == 'line'
-            and l.product and l.product.code == sku and l.quantity > 0]
-        if not matches:
-            errors.append((f'lines[{i}].sku',
-                    f"{sku!r} is not on order {values['order']!r}"))
-            continue
-        lines.append({'line': matches[0].id, 'quantity': float(quantity),
-                'ecom_reason': reason})
-    if errors:
-        raise IntakeError(422, errors)
-    # Quantities above what is left to return, named by their position.
-    ActionLine = pool.get('sale.complaint.action-sale.line')
-    sale_lines = {l['line']: l for l in lines}
-    left = {l.id: sold - returned for l, (sold, returned) in
-        ActionLine.returned(SaleLine.browse(list(sale_lines))).items()}
-    asked = {}
-    for i, line in enumerate(lines):
-        asked[line['line']] = asked.get(line['line'], 0) + line['quantity']
-        if asked[line['line']] > left[line['line']] + 1e-9:
-            errors.append((f'lines[{i}].quantity', (
-                        f"{line['quantity']:g} is more than the "
-                        f"{max(left[line['line']], 0):g} left to return")))
-    if errors:
-        raise IntakeError(422, errors)
-    if sale.state not in {'confirmed', 'processing', 'done'}:
-        raise IntakeError(422, [('order', (
-                        f"order {values['order']!r} is {sale.state}, "
-                        "not confirmed"))])
-    try:
-        complaint, = Complaint.create([{
-                    'type': _return_type(), 'company': sale.company.id,
-                    'customer': sale.party.id, 'origin': str(sale),
-                    'reference': values['reference'],
-                    'description': values['note'],
-                    'actions': [('create', [{
-                                    'action': 'sale_return',
-                                    'sale_lines': [('create', lines)],
-                                    }])],
-                    }])
-        Complaint.wait([complaint])
-    except UserError as error:
-        # The quantity check names the line; the storefront knows it by
-        # its position.
-        raise IntakeError(422, [('lines', error.message)]) from None
-    return _answer(201, 'opened', complaint)
+    complaint, opened = Complaint.ecom_open(sales[0], values['reference'],
+        values['note'], values['lines'])
+    if opened:
+        return _answer(201, 'opened', complaint)
+    return _answer(200, 'duplicate', complaint)
 
 
 def _answer(status, result, complaint):

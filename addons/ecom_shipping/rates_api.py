@@ -17,10 +17,13 @@ from trytond.modules.ecom_orders.api import (
     Checker,
     IntakeError,
     channel_endpoint,
+    contribute,
     response,
 )
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+contribute(__file__)  # its routes are documented in openapi.json beside it
 
 MAX_LINES = 500
 
@@ -56,8 +59,6 @@ def _rates(pool, channel_id, country_code, lines):
     Channel = pool.get('ecom.channel')
     Country = pool.get('country.country')
     Product = pool.get('product.product')
-    Uom = pool.get('product.uom')
-    ModelData = pool.get('ir.model.data')
     channel = Channel(channel_id)
     countries = Country.search([('code', '=', country_code)], limit=1)
     errors = []
@@ -67,23 +68,19 @@ def _rates(pool, channel_id, country_code, lines):
     products = {p.code: p for p in Product.search([
                 ('code', 'in', sorted({s for s, _, _ in lines})),
                 ('salable', '=', True)])}
-    kg = Uom(ModelData.get_id('product', 'uom_kilogram'))
-    weight, amount, unweighed = 0.0, Decimal(0), []
+    goods, amount = [], Decimal(0)
     for i, (sku, quantity, unit_price) in enumerate(lines):
         product = products.get(sku)
         if not product:
             errors.append((f'lines[{i}].sku', f"unknown SKU {sku!r}"))
             continue
-        if product.weight and product.weight_uom:
-            weight += float(quantity) * Uom.compute_qty(
-                product.weight_uom, product.weight, kg, round=False)
-        elif product.type == 'goods':
-            unweighed.append(sku)
+        goods.append((product, quantity))
         price = unit_price if unit_price is not None else (
             product.list_price_used or Decimal(0))
         amount += quantity * price
     if errors:
         raise IntakeError(422, errors)
+    weight, unweighed = Channel.parcel_weight(goods)
     currency = channel.company.currency
     amount = currency.round(amount)
     rates = channel.shipping_rates(weight, amount, countries[0])
@@ -94,7 +91,7 @@ def _rates(pool, channel_id, country_code, lines):
             'goods_amount': str(amount),
             'free_shipping_from': (str(channel.free_shipping_threshold)
                 if channel.free_shipping_threshold is not None else None),
-            'unweighed': unweighed,
+            'unweighed': [p.code for p in unweighed],
             'rates': [{
                     'carrier': carrier.id, 'name': carrier.rec_name,
                     'price': str(Currency(currency_id).round(price)),

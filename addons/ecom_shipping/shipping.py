@@ -158,6 +158,23 @@ class Channel(metaclass=PoolMeta):
     def on_change_with_company_currency(self, name=None):
         return self.company.currency if self.company else None
 
+    @classmethod
+    def parcel_weight(cls, goods):
+        """The weight in kg of goods [(product, quantity)], and the goods
+        products that have no weight (one per line, in order)"""
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        ModelData = pool.get('ir.model.data')
+        kg = Uom(ModelData.get_id('product', 'uom_kilogram'))
+        weight, unweighed = 0.0, []
+        for product, quantity in goods:
+            if product.weight and product.weight_uom:
+                weight += float(quantity) * Uom.compute_qty(
+                    product.weight_uom, product.weight, kg, round=False)
+            elif product.type == 'goods':
+                unweighed.append(product)
+        return weight, unweighed
+
     def shipping_rates(self, weight, amount, country):
         """The carriers serving the parcel with their price, cheapest
         first: [(carrier, price, currency, free)]; from the free shipping

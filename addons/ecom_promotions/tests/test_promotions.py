@@ -9,7 +9,7 @@ from decimal import Decimal
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ecom_orders.intake_format import IntakeConflict
+from trytond.modules.ecom_orders.exceptions import ConcurrentChange
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
 from trytond.transaction import Transaction
@@ -220,7 +220,7 @@ class PromotionsSaleMixin:
                 Sale.confirm([second])
             self.assertIn('"Once" reached its limit', cm.exception.message)
             with Transaction().set_context(ecom_intake=True), \
-                    self.assertRaises(IntakeConflict):
+                    self.assertRaises(ConcurrentChange):
                 Sale.confirm([second])
             # quoted again, the order does without it
             Sale.draft([second])

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class EcomShippingTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
@@ -22,6 +23,33 @@ class EcomShippingTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
         self.assertTrue(rate.matches(2.0, Decimal('59.99'), None))
         self.assertFalse(rate.matches(2.01, Decimal(10), None))
         self.assertFalse(rate.matches(1.0, Decimal(60), None))
+
+    @with_transaction()
+    def test_parcel_weight(self):
+        "Weights in any unit as kg; goods without a weight named; services not"
+        pool = Pool()
+        Channel = pool.get('ecom.channel')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        unit, = Uom.search([('name', '=', 'Unit')])
+        gram, = Uom.search([('symbol', '=', 'g')])
+        kg, = Uom.search([('symbol', '=', 'kg')])
+
+        def product(name, kind='goods', weight=None, weight_uom=None):
+            template, = Template.create([{'name': name, 'type': kind,
+                        'default_uom': unit.id, 'weight': weight,
+                        'weight_uom': weight_uom.id if weight_uom else None,
+                        'products': [('create', [{}])]}])
+            return template.products[0]
+        shoe = product("Shoe", weight=850, weight_uom=gram)
+        tent = product("Tent", weight=2.5, weight_uom=kg)
+        mug = product("Mug")
+        service = product("Gift wrap", kind='service')
+        weight, unweighed = Channel.parcel_weight([(shoe, Decimal(2)),
+                (tent, 1), (mug, 3), (service, 1), (mug, 1)])
+        self.assertAlmostEqual(weight, 2 * 0.85 + 2.5)
+        self.assertEqual(unweighed, [mug, mug])
+        self.assertEqual(Channel.parcel_weight([]), (0.0, []))
 
 
 del ModuleTestCase
