@@ -18,6 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .payment_moves import pay_invoices
 from .sale import refuse_rpc_write
 
 
@@ -187,26 +188,52 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def reconcile(cls, transactions):
-        "Match each open transaction with its order's invoice and pay it"
+        """Match each open transaction with its order's invoice and pay it,
+        the whole batch at once (payment_moves.pay_invoices)"""
         pool = Pool()
         Sale = pool.get('sale.sale')
+        Invoice = pool.get('account.invoice')
         results = defaultdict(list)
-        sales = set()
+        payments, again, claimed = [], [], set()
         # Posting an invoice here must not start another reconciliation.
         with without_check_access(), Transaction().set_context(
                 _ecom_reconciling=True):
-            for transaction in cls.browse(transactions):
-                if transaction.state not in {'waiting', 'to_reconcile'}:
-                    continue
-                state, note = transaction._reconcile()
+            todo = [t for t in cls.browse(transactions)
+                if t.state in {'waiting', 'to_reconcile'}]
+            cls._link(todo)
+            refused = {t: t._refusal() for t in todo}
+            drafts = list(dict.fromkeys(d for t in todo if not refused[t]
+                    for d in t._draft_to_post()))
+            if drafts:
+                Invoice.post(drafts)
+            for transaction in cls.browse(todo):
+                state, note, payment = (refused[transaction] + (None,)
+                    if refused[transaction] else transaction._match())
+                if payment:
+                    invoice = payment[0]
+                    if invoice in claimed:
+                        # a second capture of the same invoice: matched
+                        # once this batch's payments are known
+                        again.append(transaction)
+                        continue
+                    claimed.add(invoice)
+                    payments.append((transaction, payment))
                 results[(state, note)].append(transaction)
-                if transaction.sale:
-                    sales.add(transaction.sale)
+            if payments:
+                pay_invoices([p for _, p in payments])
+                to_write = defaultdict(list)
+                for transaction, (invoice, *_) in payments:
+                    to_write[invoice.id].append(transaction)
+                cls.write(*[a for invoice_id, records in to_write.items()
+                        for a in (records, {'invoice': invoice_id})])
             for (state, note), records in results.items():
                 cls.write(records, {'note': note})
                 # The transition keeps only the records that change state.
                 getattr(cls, '_to_' + state)(records)
-            Sale.ecom_update_payment_state(list(sales))
+            Sale.ecom_update_payment_state(list({t.sale for t in todo
+                        if t.sale and t not in again}))
+        if again:
+            cls.reconcile(again)
 
     @classmethod
     @Workflow.transition('reconciled')
@@ -223,45 +250,62 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
     def _to_waiting(cls, transactions):
         pass
 
-    def _reconcile(self):
-        "Try to pay the matching invoice; return the new state and why"
-        pool = Pool()
-        Sale = pool.get('sale.sale')
-        MoveLine = pool.get('account.move.line')
-        Invoice = pool.get('account.invoice')
-        lang = pool.get('ir.lang').get()
+    @classmethod
+    def _link(cls, transactions):
+        "The order and gateway of transactions reported without them"
+        Sale = Pool().get('sale.sale')
+        changed = []
+        for transaction in transactions:
+            if not transaction.sale:
+                sales = Sale.search([
+                        ('ecom_channel', '=', transaction.channel.id),
+                        ('ecom_external_id', '=',
+                            transaction.external_order)], limit=1)
+                if sales:
+                    transaction.sale, = sales
+                    changed.append(transaction)
+            if not transaction.gateway and transaction.gateway_code:
+                gateway = transaction.channel.gateway(
+                    transaction.gateway_code)
+                if gateway:
+                    transaction.gateway = gateway
+                    changed.append(transaction)
+        if changed:
+            cls.save(list(dict.fromkeys(changed)))
+
+    def _refusal(self):
+        "(state, why) when no invoice of the order can be paid by it"
         if not self.sale:
-            sales = Sale.search([
-                    ('ecom_channel', '=', self.channel.id),
-                    ('ecom_external_id', '=', self.external_order)], limit=1)
-            if not sales:
-                return 'to_reconcile', gettext(
-                    'ecom_orders.msg_transaction_no_order',
-                    order=self.external_order)
-            self.sale, = sales
-            self.save()
-        sale = self.sale
-        if not self.gateway and self.gateway_code:
-            self.gateway = self.channel.gateway(self.gateway_code)
-            self.save()
+            return 'to_reconcile', gettext(
+                'ecom_orders.msg_transaction_no_order',
+                order=self.external_order)
         if not self.gateway:
             return 'to_reconcile', gettext(
                 'ecom_orders.msg_transaction_no_gateway',
                 gateway=self.gateway_code or '')
-        if self.currency != sale.currency:
+        if self.currency != self.sale.currency:
             return 'to_reconcile', gettext(
                 'ecom_orders.msg_transaction_currency',
-                currency=self.currency.code, sale=sale.rec_name,
-                sale_currency=sale.currency.code)
-        if self.kind == 'capture' and sale.ecom_channel.invoice_policy == (
+                currency=self.currency.code, sale=self.sale.rec_name,
+                sale_currency=self.sale.currency.code)
+
+    def _draft_to_post(self):
+        """A paid order's draft invoice of this capture's amount, posted at
+        once (Post When Paid); an amount that does not match is for the
+        accountant"""
+        if self.kind != 'capture' or self.sale.ecom_channel.invoice_policy != (
                 'paid'):
-            # A paid order's invoice is posted at once (Post When Paid);
-            # an amount that does not match is for the accountant.
-            drafts = [i for i in sale.invoices
-                if i.state in {'draft', 'validated'}
-                and i.total_amount == self.amount][:1]
-            if drafts:
-                Invoice.post(drafts)
+            return []
+        return [i for i in self.sale.invoices
+            if i.state in {'draft', 'validated'}
+            and i.total_amount == self.amount][:1]
+
+    def _match(self):
+        """(state, why, payment): the payment (invoice, its lines to
+        reconcile, amount, method, date, description) of the posted invoice
+        this transaction pays, or why it waits or is for the accountant"""
+        lang = Pool().get('ir.lang').get()
+        sale = self.sale
         sign = 1 if self.kind == 'capture' else -1
         invoices = self._invoices()
         posted = [i for i in invoices if i.state == 'posted'
@@ -273,14 +317,9 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
                     to_pay, invoice.currency)
                 if remainder:
                     continue
-                paid = invoice.pay_invoice(
-                    to_pay, self.gateway.payment_method,
-                    self.date.date(),
+                return 'reconciled', None, (invoice, lines, to_pay,
+                    self.gateway.payment_method, self.date.date(),
                     f"{self.gateway.code} {self.reference}")
-                MoveLine.reconcile(lines + paid)
-                self.invoice = invoice
-                self.save()
-                return 'reconciled', None
         pending = [i for i in invoices
             if i.state in {'draft', 'validated'}
             and sign * i.total_amount > 0]
@@ -292,14 +331,15 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
                     not posted or (pending and not any(
                             i.amount_to_pay for i in posted)))):
             return 'waiting', gettext(
-                'ecom_orders.msg_transaction_waiting', sale=sale.rec_name)
+                'ecom_orders.msg_transaction_waiting',
+                sale=sale.rec_name), None
         due = sum((i.amount_to_pay for i in posted), Decimal(0)) + sum(
             (i.total_amount for i in pending), Decimal(0))
         return 'to_reconcile', gettext(
             'ecom_orders.msg_transaction_amount',
             amount=lang.currency(self.amount, self.currency),
             due=lang.currency(abs(due), self.currency),
-            kind=self.kind_string.lower(), sale=sale.rec_name)
+            kind=self.kind_string.lower(), sale=sale.rec_name), None
 
     def _invoices(self):
         """The order's invoices; for a refund also the credit notes of its

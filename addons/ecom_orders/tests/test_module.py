@@ -20,6 +20,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from .test_payment_moves import PaymentMovesMixin
 from .test_retention import RetentionMixin
 from .tools import create_channel, create_shop
 
@@ -28,7 +29,8 @@ _channel = create_channel
 
 
 class EcomOrdersTestCase(
-        RetentionMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        PaymentMovesMixin, RetentionMixin, SpanishTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce orders module"
     module = 'ecom_orders'
 

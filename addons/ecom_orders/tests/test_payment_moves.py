@@ -1,0 +1,114 @@
+"""Batch payments (payment_moves.pay_invoices) write what account_invoice's
+Invoice.pay_invoice writes, one invoice at a time."""
+import datetime
+from decimal import Decimal
+
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.account_invoice.tests import set_invoice_sequences
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_orders.payment_moves import pay_invoices
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+
+
+def _shape(invoice):
+    "What paying invoice wrote, without ids, numbers or times"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    invoice = Invoice(invoice.id)
+    payments = []
+    for line in invoice.payment_lines:
+        move = line.move
+        payments.append((move.journal.id, move.period.id, move.date,
+                move.description, str(move.origin), move.state,
+                sorted((l.account.id, l.debit, l.credit,
+                        l.party.id if l.party else None,
+                        l.second_currency, l.amount_second_currency,
+                        bool(l.reconciliation)) for l in move.lines)))
+    reconciled = sorted((l.debit, l.credit) for l in invoice.lines_to_pay
+        if l.reconciliation)
+    return invoice.state, payments, reconciled, invoice.amount_to_pay
+
+
+class PaymentMovesMixin:
+
+    @with_transaction()
+    def test_pay_invoices_as_pay_invoice(self):
+        "Invoices and credit notes paid in one batch as pay_invoice pays each"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Invoice = pool.get('account.invoice')
+        Journal = pool.get('account.journal')
+        MoveLine = pool.get('account.move.line')
+        Method = pool.get('account.invoice.payment.method')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            create_chart(company)
+            fiscalyear = set_invoice_sequences(get_fiscalyear(company))
+            fiscalyear.save()
+            fiscalyear.create_period([fiscalyear])
+            revenue, = Account.search([('type.revenue', '=', True),
+                    ('closed', '!=', True)],
+                limit=1)
+            receivable, = Account.search([('type.receivable', '=', True),
+                    ('closed', '!=', True)],
+                limit=1)
+            cash, = Account.search([('code', '=', '1.1.1')])
+            journal, = Journal.search([('type', '=', 'cash')])
+            journal_revenue, = Journal.search([('type', '=', 'revenue')])
+            method, = Method.create([{'name': "Stripe", 'company': company.id,
+                        'journal': journal.id, 'credit_account': cash.id,
+                        'debit_account': cash.id}])
+            party, = Party.create([{'name': "Customer",
+                        'account_receivable': receivable.id,
+                        'addresses': [('create', [{}])]}])
+
+            def invoice(price):
+                return {'company': company.id, 'type': 'out',
+                    'party': party.id, 'invoice_address':
+                    party.address_get().id, 'currency': company.currency.id,
+                    'account': receivable.id,
+                    'journal': journal_revenue.id, 'lines': [('create', [{
+                                    'company': company.id,
+                                    'account': revenue.id,
+                                    'description': "Goods",
+                                    'quantity': 1, 'unit_price': price,
+                                    }])]}
+            prices = [Decimal('121.00'), Decimal('60.50'), Decimal('-50.00')]
+            one, batch = (Invoice.create([invoice(p) for p in prices])
+                for _ in range(2))
+            Invoice.post(one + batch)
+            date = datetime.date.today()
+
+            def payment(invoice):
+                amount = invoice.total_amount
+                lines, remainder = invoice.get_reconcile_lines_for_amount(
+                    amount, invoice.currency)
+                self.assertEqual(remainder, 0)
+                return (invoice, lines, amount, method, date,
+                    f"stripe ch_{invoice.id}")
+            for invoice_ in one:
+                invoice_, lines, amount, *args = payment(invoice_)
+                paid = invoice_.pay_invoice(amount, *args)
+                MoveLine.reconcile(lines + paid)
+            paid = pay_invoices([payment(i) for i in batch])
+            self.assertEqual(len(paid), 3)
+            Invoice.process(one + batch)  # queued by the reconciliation
+
+            for orm, ours in zip(one, batch):
+                expected, got = _shape(orm), _shape(ours)
+                # the descriptions name each invoice
+                for shape in (expected, got):
+                    for i, p in enumerate(shape[1]):
+                        shape[1][i] = p[:3] + p[5:]
+                self.assertEqual(got, expected)
+                self.assertEqual(got[0], 'paid')
+                self.assertEqual(got[3], Decimal(0))
+            self.assertEqual(
+                [Invoice(i.id).payment_lines[0].move.description
+                    for i in batch],
+                [f"stripe ch_{i.id}" for i in batch])
+            self.assertEqual(sorted(l.credit - l.debit for l in paid),
+                sorted([Decimal('-50.00'), Decimal('60.50'),
+                        Decimal('121.00')]))
