@@ -7,8 +7,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .availability import quantities
-from .catalog_file import write_table
-from .catalog_import import TEXTS
+from .catalog_file import TEXTS, write_table
 from .variant import format_attributes, load_attributes
 
 

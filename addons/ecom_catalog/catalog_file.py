@@ -4,6 +4,17 @@ import io
 from decimal import Decimal
 
 FORMATS = ('csv', 'xlsx')
+# column -> product.template field of the texts, translatable by
+# "<column>:<language code>" columns
+TEXTS = {
+    'name': 'name',
+    'meta_title': 'ecom_meta_title',
+    'meta_description': 'ecom_meta_description',
+    'short_description': 'ecom_short_description',
+    'description': 'ecom_description',
+    }
+COLUMNS = ['sku', *TEXTS, 'slug', 'category', 'list_price', 'cost_price',
+    'stock', 'shops', 'image', 'image_alt', 'attribute_set', 'attributes']
 
 
 class FileError(ValueError):

@@ -14,20 +14,10 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import catalog_variants
-from .catalog_file import FileError, read_table
+from .catalog_file import COLUMNS, TEXTS, FileError, read_table
+from .catalog_write import Writer
 from .product import check_slug
 
-# column -> product.template field of the texts, translatable by
-# "<column>:<language code>" columns
-TEXTS = {
-    'name': 'name',
-    'meta_title': 'ecom_meta_title',
-    'meta_description': 'ecom_meta_description',
-    'short_description': 'ecom_short_description',
-    'description': 'ecom_description',
-    }
-COLUMNS = ['sku', *TEXTS, 'slug', 'category', 'list_price', 'cost_price',
-    'stock', 'shops', 'image', 'image_alt', 'attribute_set', 'attributes']
 PRICE_DIGITS = 4
 MAX_SKU = 100
 
@@ -297,7 +287,6 @@ class Importer:
             for r in parsed if r.errors]
         if result.errors and not partial:
             return result
-        from .catalog_write import Writer
         writer = Writer(self)
         result.created, result.updated = writer.write(good)
         return result

@@ -7,7 +7,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .availability import quantities
-from .catalog_import import TEXTS
+from .catalog_file import TEXTS
 from .product import slugify
 
 
