@@ -7,9 +7,8 @@ PY := $(VENV)/bin/python
 DB ?= demo
 PORT ?= 8000
 DEMO_PASSWORD ?= backoffice
-MODULES := ecom_base ecom_catalog ecom_orders ecom_promotions ecom_reports \
-	ecom_returns ecom_notifications ecom_shipping ecom_pricing ecom_customers \
-	ecom_connector
+# the modules, in dependency order: requirements.txt is the one list
+MODULES := $(shell sed -n 's@^-e ./addons/\([a-z_]*\) *$$@\1@p' requirements.txt)
 SAO_VERSION := $(shell sed -n 's/.*"tryton-sao": *"\([^"]*\)".*/\1/p' package.json)
 
 # Tryton reads these before trytond.conf (which therefore leaves them unset).
@@ -88,7 +87,7 @@ browser:
 			apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check $(wildcard addons demo deploy tests bench)
+	$(PY) -m ruff check $(wildcard addons demo deploy tests bench ecom_modules.py)
 
 # JOBS / PG_JOBS: suites run in that many processes at a time.
 JOBS ?= 1

@@ -18,11 +18,8 @@ import tempfile
 import time
 from decimal import Decimal
 
-MODULES = [
-    'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
-    'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers',
-    'ecom_connector']
+from ecom_modules import MODULES
+
 # Tables an RPC call would lock after a retry; taken up front here.
 LOCKED_TABLES = [
     'ir_sequence', 'ir_sequence_strict', 'account_journal_period',

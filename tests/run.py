@@ -24,11 +24,10 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = [
-    'ecom_base', 'ecom_catalog', 'ecom_orders', 'ecom_promotions',
-    'ecom_reports', 'ecom_returns',
-    'ecom_notifications', 'ecom_shipping', 'ecom_pricing', 'ecom_customers',
-    'ecom_connector']
+sys.path.insert(0, ROOT)
+
+from ecom_modules import MODULES
+
 CROSS_MODULE = [
     'tests.test_routes', 'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_production', 'tests.test_demo_browser']
