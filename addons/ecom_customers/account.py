@@ -1,7 +1,7 @@
 """The customer's account for staff (a page of the customer form): online
-orders, complaints and returns, emails sent, lifetime value and RFM segment
-(ecom_reports' summary), segments and loyalty balance, for the company of
-the context."""
+orders, lifetime value and RFM segment (ecom_reports' summary), segments
+and loyalty balance, for the company of the context. Returns and emails
+sent have their pages from ecom_returns and ecom_notifications."""
 from collections import defaultdict
 
 from trytond.model import fields
@@ -15,12 +15,6 @@ class Party(metaclass=PoolMeta):
 
     ecom_orders = fields.Function(fields.Many2Many(
             'sale.sale', None, None, "Online Orders", readonly=True),
-        'get_ecom_account')
-    ecom_complaints = fields.Function(fields.Many2Many(
-            'sale.complaint', None, None, "Complaints and Returns", readonly=True),
-        'get_ecom_account')
-    ecom_emails = fields.Function(fields.Many2Many(
-            'ecom.notification', None, None, "Emails Sent", readonly=True),
         'get_ecom_account')
     ecom_order_count = fields.Function(
         fields.Integer("Orders"), 'get_ecom_account')
@@ -40,8 +34,6 @@ class Party(metaclass=PoolMeta):
     def get_ecom_account(cls, parties, names):
         pool = Pool()
         Sale = pool.get('sale.sale')
-        Complaint = pool.get('sale.complaint')
-        Notification = pool.get('ecom.notification')
         Summary = pool.get('ecom.report.summary.customer')
         Member = pool.get('ecom.customer.segment.member')
         Account = pool.get('ecom.loyalty.account')
@@ -55,19 +47,6 @@ class Party(metaclass=PoolMeta):
                         ('ecom_channel', '!=', None)],
                     order=[('sale_date', 'DESC'), ('id', 'DESC')]):
                 lists['ecom_orders'][sale.party.id].append(sale.id)
-        if 'ecom_complaints' in names:
-            for complaint in Complaint.search([
-                        ('customer', 'in', ids), ('company', '=', company)],
-                    order=[('date', 'DESC'), ('id', 'DESC')]):
-                lists['ecom_complaints'][complaint.customer.id].append(
-                    complaint.id)
-        if 'ecom_emails' in names:
-            for notification in Notification.search([
-                        ('sale.party', 'in', ids),
-                        ('company', '=', company), ('kind', '=', 'email')],
-                    order=[('id', 'DESC')]):
-                lists['ecom_emails'][notification.sale.party.id].append(
-                    notification.id)
         if 'ecom_segments' in names:
             for member in Member.search([
                         ('party', 'in', ids),

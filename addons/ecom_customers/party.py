@@ -6,12 +6,13 @@ invoices and accounting moves are kept as they are (the law wants them).
 Here: a clear refusal naming the open online orders; the customer's
 consent entries (theirs and those of their addresses), newsletter
 subscriptions, the storefront payloads of their orders (Intake Log and
-storefront events: blanked, with the sender's address) and the emails sent
-to them are anonymised too.
+storefront events: blanked, with the sender's address) are anonymised
+too; ecom_notifications blanks the emails sent to them.
 """
 from sql import Cast
 from sql.operators import Concat
 from trytond.i18n import gettext
+from trytond.modules.ecom_base.erasure import like_escape, party_emails
 from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool, PoolMeta
 
@@ -19,12 +20,6 @@ from .consent import normalize
 
 SHOWN_ORDERS = 5
 ERASED = '[erased]'
-
-
-def _escape(text):
-    "text as a literal in a LIKE pattern"
-    return text.replace('\\', '\\\\').replace('%', '\\%').replace(
-        '_', '\\_')
 
 
 def _erased_email(column):
@@ -61,14 +56,14 @@ class Erase(metaclass=PoolMeta):
         ContactMechanism = pool.get('party.contact_mechanism')
         Log = pool.get('ecom.intake.log')
         Event = pool.get('ecom.storefront.event')
-        Notification = pool.get('ecom.notification')
         result = super().to_erase(party_id)
-        mechanisms = ContactMechanism.search([
-                ('party', '=', party_id), ('active', 'in', [True, False])])
-        emails = sorted({m.value.strip().lower() for m in mechanisms
-                if m.type == 'email' and m.value})
-        phones = sorted({normalize('sms', m.value) for m in mechanisms
-                if m.type in {'phone', 'mobile'} and m.value})
+        emails = party_emails(party_id)
+        phones = sorted({normalize('sms', m.value)
+                for m in ContactMechanism.search([
+                        ('party', '=', party_id),
+                        ('active', 'in', [True, False]),
+                        ('type', 'in', ['phone', 'mobile'])])
+                if m.value})
         # consents recorded before the address was known as theirs too
         result.append((Consent, ['OR', ('party', '=', party_id),
                     [('channel', '=', 'email'), ('address', 'in', emails)],
@@ -78,14 +73,10 @@ class Erase(metaclass=PoolMeta):
             result.append((Email, [('email', 'in', emails)], False,
                     ['email'], [_erased_email]))
         # what the storefronts sent (whole orders: names, addresses, phone)
-        # and what was sent to the customer
         mentioned = ['OR', ('sale.party', '=', party_id)] + [
-            ('payload', 'ilike', f'%{_escape(e)}%') for e in emails]
+            ('payload', 'ilike', f'%{like_escape(e)}%') for e in emails]
         result.append((Log, mentioned, False,
                 ['payload', 'errors', 'remote_addr'], [ERASED, None, None]))
         result.append((Event, mentioned, False, ['payload', 'errors'],
                 [ERASED, None]))
-        result.append((Notification, ['OR', ('sale.party', '=', party_id),
-                    ('recipient', 'in', emails)], False,
-                ['recipient', 'subject', 'body'], ['****', None, None]))
         return result

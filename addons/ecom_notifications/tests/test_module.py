@@ -13,8 +13,11 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from .test_erase import EraseMixin
 
-class EcomNotificationsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+
+class EcomNotificationsTestCase(
+        EraseMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce notifications module"
     module = 'ecom_notifications'
 
