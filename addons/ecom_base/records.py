@@ -1,4 +1,7 @@
-"""What the modules share about records changed in SQL."""
+"""What the modules share about records: the cache of records changed in
+SQL, and the records of each customer shown on the customer form."""
+from collections import defaultdict
+
 from trytond.transaction import Transaction
 
 
@@ -19,3 +22,17 @@ def forget_all(Model):
         if Model.__name__ in cache:
             cache[Model.__name__].clear()
     transaction.counter += 1
+
+
+def per_party(Model, party, parties, domain, order=None):
+    """{party id: [ids]} of the records of Model whose ``party`` (a field
+    path) is one of parties, in the company of the context, in order"""
+    company = Transaction().context.get('company') or -1
+    found = defaultdict(list)
+    for record in Model.search([(party, 'in', [p.id for p in parties]),
+                ('company', '=', company), *domain], order=order):
+        owner = record
+        for name in party.split('.'):
+            owner = getattr(owner, name)
+        found[owner.id].append(record.id)
+    return {p.id: found[p.id] for p in parties}

@@ -5,6 +5,7 @@ sent have their pages from ecom_returns and ecom_notifications."""
 from collections import defaultdict
 
 from trytond.model import fields
+from trytond.modules.ecom_base.records import per_party
 from trytond.modules.ecom_reports.summary import SEGMENTS
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -42,11 +43,9 @@ class Party(metaclass=PoolMeta):
         result = {n: {} for n in names}
         lists = defaultdict(lambda: defaultdict(list))
         if 'ecom_orders' in names:
-            for sale in Sale.search([
-                        ('party', 'in', ids), ('company', '=', company),
-                        ('ecom_channel', '!=', None)],
-                    order=[('sale_date', 'DESC'), ('id', 'DESC')]):
-                lists['ecom_orders'][sale.party.id].append(sale.id)
+            lists['ecom_orders'].update(per_party(Sale, 'party', parties,
+                    [('ecom_channel', '!=', None)],
+                    order=[('sale_date', 'DESC'), ('id', 'DESC')]))
         if 'ecom_segments' in names:
             for member in Member.search([
                         ('party', 'in', ids),

@@ -1,11 +1,9 @@
 """The customer form's *Emails Sent* page, and the erasure of what was sent
 to a customer (recipient, subject and body; the entry stays)."""
-from collections import defaultdict
-
 from trytond.model import fields
 from trytond.modules.ecom_base.erasure import like_escape, party_emails
+from trytond.modules.ecom_base.records import per_party
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
 
 
 class Party(metaclass=PoolMeta):
@@ -19,15 +17,8 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def get_ecom_emails(cls, parties, name):
-        Notification = Pool().get('ecom.notification')
-        company = Transaction().context.get('company') or -1
-        emails = defaultdict(list)
-        for notification in Notification.search([
-                    ('sale.party', 'in', [p.id for p in parties]),
-                    ('company', '=', company), ('kind', '=', 'email')],
-                order=[('id', 'DESC')]):
-            emails[notification.sale.party.id].append(notification.id)
-        return {p.id: emails[p.id] for p in parties}
+        return per_party(Pool().get('ecom.notification'), 'sale.party',
+            parties, [('kind', '=', 'email')], order=[('id', 'DESC')])
 
 
 class Erase(metaclass=PoolMeta):

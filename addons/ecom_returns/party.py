@@ -1,9 +1,7 @@
 """The customer form's *Complaints and Returns* page."""
-from collections import defaultdict
-
 from trytond.model import fields
+from trytond.modules.ecom_base.records import per_party
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
 
 
 class Party(metaclass=PoolMeta):
@@ -18,12 +16,5 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def get_ecom_complaints(cls, parties, name):
-        Complaint = Pool().get('sale.complaint')
-        company = Transaction().context.get('company') or -1
-        complaints = defaultdict(list)
-        for complaint in Complaint.search([
-                    ('customer', 'in', [p.id for p in parties]),
-                    ('company', '=', company)],
-                order=[('date', 'DESC'), ('id', 'DESC')]):
-            complaints[complaint.customer.id].append(complaint.id)
-        return {p.id: complaints[p.id] for p in parties}
+        return per_party(Pool().get('sale.complaint'), 'customer', parties,
+            [], order=[('date', 'DESC'), ('id', 'DESC')])

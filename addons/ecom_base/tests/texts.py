@@ -1,4 +1,5 @@
-"""Where a text is left in the tables of our models (erasure tests)."""
+"""Erasure tests: run Tryton's *Erase*, find where a text is left in the
+tables of our models."""
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -27,3 +28,15 @@ def texts_found(needles):
                 if cursor.fetchone():
                     found.append((table._name, field_name, needle))
     return found
+
+
+def erase(party):
+    "Tryton's *Erase* wizard run on party (made inactive first, as asked)"
+    pool = Pool()
+    Party = pool.get('party.party')
+    Erase = pool.get('party.erase', type='wizard')
+    Party.write([party], {'active': False})
+    session_id, _, _ = Erase.create()
+    wizard = Erase(session_id)
+    wizard.ask.party = party
+    wizard.transition_erase()

@@ -2,6 +2,7 @@
 import datetime as dt
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_base.tests.texts import erase
 from trytond.modules.ecom_base.tests.texts import texts_found as _found
 from trytond.modules.ecom_orders.tests.tools import create_channel, create_shop
 from trytond.pool import Pool
@@ -31,7 +32,6 @@ class EraseMixin:
         Consent = pool.get('ecom.customer.consent')
         Log = pool.get('ecom.intake.log')
         Event = pool.get('ecom.storefront.event')
-        Erase = pool.get('party.erase', type='wizard')
         company = create_company()
         with set_company(company):
             channel = _channel(company)
@@ -67,11 +67,7 @@ class EraseMixin:
             needles = [EMAIL, '600111222', STREET]
             self.assertGreaterEqual(len(_found(needles)), 6)
 
-            Party.write([customer], {'active': False})
-            session_id, _, _ = Erase.create()
-            erase = Erase(session_id)
-            erase.ask.party = customer
-            erase.transition_erase()
+            erase(customer)
 
             self.assertEqual(_found(needles), [])
             self.assertEqual(

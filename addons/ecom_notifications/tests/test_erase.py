@@ -1,6 +1,6 @@
 "The customer's *Emails Sent* page and its erasure (test_module)"
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ecom_base.tests.texts import texts_found
+from trytond.modules.ecom_base.tests.texts import erase, texts_found
 from trytond.modules.ecom_orders.tests.tools import create_channel
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
@@ -18,7 +18,6 @@ class EraseMixin:
         Party = pool.get('party.party')
         Sale = pool.get('sale.sale')
         Notification = pool.get('ecom.notification')
-        Erase = pool.get('party.erase', type='wizard')
         company = create_company()
         with set_company(company):
             channel = create_channel()
@@ -54,11 +53,7 @@ class EraseMixin:
             self.assertEqual(len(texts_found(needles)), 2)
 
             Sale.cancel([sale])
-            Party.write([customer], {'active': False})
-            session_id, _, _ = Erase.create()
-            erase = Erase(session_id)
-            erase.ask.party = customer
-            erase.transition_erase()
+            erase(customer)
 
             self.assertEqual(texts_found(needles), [])
             self.assertEqual(Notification.search_count(
