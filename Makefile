@@ -19,8 +19,8 @@ export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
 .PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog \
-	bench-promotions bench-connector bench-loyalty lint serve stop \
-	browser clean
+	bench-promotions bench-connector bench-loyalty bench-payments lint serve \
+	stop browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
 
@@ -113,6 +113,8 @@ bench-connector: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.connector $(BENCH_ARGS)
 bench-loyalty: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.loyalty $(BENCH_ARGS)
+bench-payments: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.payments $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db var/artifacts ~/.cache/ecom-backoffice
