@@ -1,6 +1,7 @@
 """Benchmark: batched order intake over HTTP against the ordinary path.
 
-    python -m bench.intake [--orders 2000] [--ordinary 60] [--paid] [--keep]
+    python -m bench.intake [--orders 2000] [--small 100] [--ordinary 60]
+                           [--paid] [--keep]
 
 Uses the database URI of the environment (TRYTOND_DATABASE__URI; the
 Makefile's ``make bench-intake`` points it at PostgreSQL). Builds a small
@@ -21,7 +22,10 @@ records each capture and the processing posts the invoice and reconciles
 the payment with it (a payment move per order). Run it with and without to
 see what the payment reconciliation costs.
 
-Prints orders/s of each and the ratios. This is a benchmark, not a test.
+Prints orders/s of each and the ratios, and the scaling line: the
+per-order cost of the intake and of the processing over the first
+``--small`` orders and over all of them (a linear path: ratio near 1). This
+is a benchmark, not a test.
 """
 import argparse
 import json
@@ -49,6 +53,9 @@ def parse_args():
     parser.add_argument('--database', default='bench_intake')
     parser.add_argument('--orders', type=int, default=2000)
     parser.add_argument('--ordinary', type=int, default=60)
+    parser.add_argument('--small', type=int, default=100,
+        help="the first size of the scaling line (per-order cost at "
+        "--small and at --orders orders)")
     parser.add_argument('--paid', action='store_true',
         help="orders paid by Stripe: captures reconciled at processing")
     parser.add_argument('--keep', action='store_true',
@@ -86,11 +93,12 @@ def main():
     try:
         orders = [make_order(rng, products, args.paid)
             for _ in range(args.orders)]
-        intake_s, accepted = run_intake(server, args.database, fixture,
-            orders)
+        intake_s, accepted, intake_small = run_intake(server,
+            args.database, fixture, orders, args.small)
     finally:
         server.stop()
-    process_s, processed = run_processing(args.database, accepted)
+    process_s, processed, process_small = run_processing(args.database,
+        accepted, args.small)
     ordinary_s = run_ordinary(rng, products, args.ordinary)
 
     intake_rate = len(accepted) / intake_s
@@ -116,6 +124,16 @@ def main():
     print(f"  ratio intake / ordinary:{intake_rate / ordinary_rate:>40.1f}x")
     print(f"  ratio end to end / ordinary:{end_to_end / ordinary_rate:>36.1f}x")
     print("targets: intake >= 200 orders/s and >= 20x the ordinary path")
+    # the scaling line: a linear batch path costs the same per order at
+    # both sizes (issue 18: ratio <= 1.3)
+    for label, (small_n, small_s), (all_n, all_s) in [
+            ("intake", intake_small, (len(accepted), intake_s)),
+            ("processing", process_small, (processed, process_s))]:
+        if small_n and all_n > small_n:
+            first, whole = small_s / small_n, all_s / all_n
+            print(f"  per-order cost, {label}: {1000 * first:.1f} ms at "
+                f"{small_n}, {1000 * whole:.1f} ms at {all_n}: ratio "
+                f"{whole / first:.2f}")
     if args.paid and matched != len(accepted):
         # A paid order whose capture is left unmatched is an accountant's
         # problem the bench must not hide.
@@ -178,13 +196,16 @@ def make_order(rng, products, paid=False):
         }
 
 
-def run_intake(server, database, fixture, orders):
+def run_intake(server, database, fixture, orders, small=None):
+    """(seconds, accepted external ids, (orders, seconds) when small were
+    taken) of the orders posted in batches"""
     url = (f"{server.url}{database}/ecom/v1/channels/{fixture['app']}"
         "/orders/batch")
     # Warm up: the first request loads caches in the server.
     post(url, fixture, [orders[0]])
     accepted = [orders[0]['external_id']]
     started = time.monotonic()
+    mark = (0, 0.0)
     for i in range(1, len(orders), BATCH):
         results = post(url, fixture, orders[i:i + BATCH])['results']
         refused = [r for r in results if r['status'] != 'accepted']
@@ -192,7 +213,9 @@ def run_intake(server, database, fixture, orders):
             print(f"{len(refused)} not accepted, e.g. {refused[0]}")
         accepted.extend(r['external_id'] for r in results
             if r['status'] == 'accepted')
-    return time.monotonic() - started, accepted[1:]
+        if small and not mark[0] and len(accepted) - 1 >= small:
+            mark = (len(accepted) - 1, time.monotonic() - started)
+    return time.monotonic() - started, accepted[1:], mark
 
 
 def post(url, fixture, orders):
@@ -204,8 +227,9 @@ def post(url, fixture, orders):
         return json.load(response)
 
 
-def run_processing(database, external_ids):
-    "What trytond-worker does with the queued sale.process tasks"
+def run_processing(database, external_ids, small=None):
+    """What trytond-worker does with the queued sale.process tasks:
+    (seconds, sales, (sales, seconds) when small were processed)"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
     pool = Pool(database)
@@ -218,6 +242,7 @@ def run_processing(database, external_ids):
     size = 40 if os.environ.get(
         'TRYTOND_DATABASE__URI', 'sqlite').startswith('sqlite') else BATCH
     started = time.monotonic()
+    mark = (0, 0.0)
     for i in range(0, len(ids), size):
         extras = {}
         while True:
@@ -233,7 +258,10 @@ def run_processing(database, external_ids):
                     continue
                 transaction.commit()
                 break
-    return time.monotonic() - started, len(ids)
+        done = min(i + size, len(ids))
+        if small and not mark[0] and done >= small:
+            mark = (done, time.monotonic() - started)
+    return time.monotonic() - started, len(ids), mark
 
 
 def run_ordinary(rng, products, count):

@@ -68,7 +68,8 @@ def prepare(args):
     server = Server(args.database, dict(env, TRYTOND_QUEUE__WORKER='True'),
         log_path=os.path.join(ARTIFACTS, 'bench-payments-server.log'))
     try:
-        seconds, accepted = run_intake(server, args.database, fixture, orders)
+        seconds, accepted, _ = run_intake(server, args.database, fixture,
+            orders)
     finally:
         server.stop()
     print(f"{len(accepted)} paid orders taken in {seconds:.1f} s")
