@@ -2,8 +2,7 @@
 import datetime as dt
 
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ecom_base.tests.texts import erase
-from trytond.modules.ecom_base.tests.texts import texts_found as _found
+from trytond.modules.ecom_base.tests.texts import erase, texts_found
 from trytond.modules.ecom_orders.tests.tools import create_channel, create_shop
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
@@ -65,11 +64,11 @@ class EraseMixin:
             Consent.record(company.id, 'sms', PHONE, 'grant', 'checkout',
                 text_version='v1')
             needles = [EMAIL, '600111222', STREET]
-            self.assertGreaterEqual(len(_found(needles)), 6)
+            self.assertGreaterEqual(len(texts_found(needles)), 6)
 
             erase(customer)
 
-            self.assertEqual(_found(needles), [])
+            self.assertEqual(texts_found(needles), [])
             self.assertEqual(
                 {l.remote_addr for l in Log.search([])}, {None})
             self.assertEqual({c.action for c in Consent.search([])},
