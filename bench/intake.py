@@ -227,9 +227,10 @@ def post(url, fixture, orders):
         return json.load(response)
 
 
-def run_processing(database, external_ids, small=None):
-    """What trytond-worker does with the queued sale.process tasks:
-    (seconds, sales, (sales, seconds) when small were processed)"""
+def run_processing(database, external_ids, small=None, context=None):
+    """What trytond-worker does with the queued sale.process tasks (in
+    context, if given): (seconds, sales, (sales, seconds) when small were
+    processed)"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
     pool = Pool(database)
@@ -249,7 +250,8 @@ def run_processing(database, external_ids, small=None):
             with Transaction().start(database, 0, **extras) as transaction:
                 company, = pool.get('company.company').search([], limit=1)
                 try:
-                    with transaction.set_context(company=company.id):
+                    with transaction.set_context(context or {},
+                            company=company.id):
                         Sale.process(Sale.browse(ids[i:i + size]))
                 except TransactionError as e:
                     # Sale.process locks its rows: start again with them.
