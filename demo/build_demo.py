@@ -122,6 +122,18 @@ def setup_accounting(args):
         rounding=Decimal('0.01'), digits=2)
     eur.save()
     Rate(currency=eur, date=dt.date(2000, 1, 1), rate=Decimal(1)).save()
+    # Dollars and pounds with a rate a month (units per euro): orders in
+    # them keep their currency; the reports convert at the order's date.
+    for name, code, symbol, numeric, base in [
+            ("US Dollar", 'USD', "$", '840', Decimal('1.08')),
+            ("Pound Sterling", 'GBP', "£", '826', Decimal('0.85'))]:
+        currency = Currency(name=name, code=code, symbol=symbol,
+            numeric_code=numeric, rounding=Decimal('0.01'), digits=2)
+        for month in range(15):
+            currency.rates.new(
+                date=(args.today - dt.timedelta(days=30 * (14 - month))),
+                rate=base + Decimal(month % 5 - 2) / 100)
+        currency.save()
     party = Party(name="Alpine Outfitters SL")
     party.save()
     create_company(party=party, currency=eur)

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 from trytond import config
 from trytond.pool import Pool
 
+from . import countries as countries_mod
 from .catalog_data import (
     ADJECTIVES,
     CATEGORIES,
@@ -33,7 +34,7 @@ def build(args, rng, log):
     Company = pool.get('company.company')
     company, = Company.search([])
     countries = create_countries()
-    log(f"{len(countries)} countries with subdivisions")
+    log(f"all countries, {len(countries)} with the shop's customers")
     shop, channels = create_shop(company, countries)
     leaves, account_category = create_categories()
     connect_channels(args, [c for c, _ in channels], account_category)
@@ -56,16 +57,8 @@ def build(args, rng, log):
 
 
 def create_countries():
-    pool = Pool()
-    Country = pool.get('country.country')
-    countries = Country.create([{
-                'code': code, 'name': name,
-                'subdivisions': [('create', [{
-                                'code': scode, 'name': sname,
-                                'type': 'province'}
-                            for scode, sname in subdivisions])],
-                } for code, (name, _, subdivisions, _) in COUNTRIES.items()])
-    return {c.code: c for c in countries}
+    "All of ISO 3166; {code: (country, demo subdivisions)} of the shop's"
+    return countries_mod.create_all(COUNTRIES)
 
 
 def create_shop(company, countries):
@@ -78,7 +71,7 @@ def create_shop(company, countries):
                 'name': "Alpine Outfitters Online", 'company': company.id,
                 'currency': company.currency.id,
                 'warehouses': [('add', [warehouse.id])],
-                'countries': [('add', [c.id for c in countries.values()])],
+                'countries': [('add', [c.id for c, _ in countries.values()])],
                 }])
     channels = Channel.create([{
                 'name': name, 'code': code, 'kind': kind, 'shop': shop.id,
@@ -334,8 +327,8 @@ def create_customers(args, rng, countries):
         names = lang if lang in FIRST_NAMES else 'es'
         first = rng.choice(FIRST_NAMES[names])
         last = rng.choice(LAST_NAMES[names])
-        country = countries[code]
-        subdivision = rng.choice(country.subdivisions)
+        country, subdivisions = countries[code]
+        subdivision, city = rng.choice(subdivisions)
         email = (f"{first}.{last}.{i}@example.com".lower()
             .replace(' ', '').encode('ascii', 'ignore').decode())
         values.append({
@@ -344,7 +337,7 @@ def create_customers(args, rng, countries):
                 'addresses': [('create', [{
                                 'street': f"{rng.choice(STREETS)} {rng.randint(1, 180)}",
                                 'postal_code': f"{rng.randint(1000, 52999):05d}",
-                                'city': subdivision.name,
+                                'city': city,
                                 'country': country.id,
                                 'subdivision': subdivision.id,
                                 }])],

@@ -13,8 +13,9 @@ COUNTRIES = {
             ('DE-BY', "Bayern"), ('DE-BE', "Berlin"), ('DE-HH', "Hamburg"),
             ('DE-NW', "Nordrhein-Westfalen")], 12),
     'IT': ("Italy", 'it', [
-            ('IT-MI', "Milano"), ('IT-RM', "Roma"), ('IT-TO', "Torino"),
-            ('IT-BZ', "Bolzano")], 8),
+            # provinces: Tryton's Italian addresses take no other type
+            ('IT-MO', "Modena"), ('IT-SI', "Siena"), ('IT-SA', "Salerno"),
+            ('IT-MN', "Mantova")], 8),
     'PT': ("Portugal", 'pt', [
             ('PT-11', "Lisboa"), ('PT-13', "Porto"), ('PT-08', "Faro")], 7),
     'NL': ("Netherlands", 'nl', [

@@ -61,9 +61,9 @@ def _events(pool):
                 _woo(9100 + i, products[i], 7000 + i, now, i)))
     # a product nobody has mapped (storefront product 7099)
     orders.append(('order.created', _woo(9110, products[0], 7099, now, 5)))
-    # a currency the company does not have yet
+    # a currency the company has no rates for (it has EUR, USD and GBP)
     orders.append(('order.created',
-            dict(_woo(9111, products[1], 7001, now, 6), currency='USD')))
+            dict(_woo(9111, products[1], 7001, now, 6), currency='JPY')))
     _receive(woo, orders)
     return len(orders)
 
@@ -114,28 +114,12 @@ def _connector(pool):
 
 
 def _us_store(pool):
-    """US dollars and the United States added after the USD order above
-    (still in Needs Attention, to retry); the US store's channel with its
+    """The US store's channel (dollars, with the company's rates) with its
     taxes computed by WooCommerce: one order paid with 6 % PA sales tax,
     one with New Jersey's code that nobody has mapped"""
-    Currency = pool.get('currency.currency')
     Tax = pool.get('account.tax')
     Channel = pool.get('ecom.channel')
     Product = pool.get('product.product')
-    year_ago = dt.date.today() - dt.timedelta(days=400)
-    eur, = Currency.search([('code', '=', 'EUR')])
-    if not eur.rates:
-        Currency.write([eur], {'rates': [('create', [
-                            {'date': year_ago, 'rate': Decimal(1)}])]})
-    Currency.create([{'name': "US Dollar", 'code': 'USD', 'symbol': '$',
-                'digits': 2, 'rounding': CENT, 'rates': [('create', [
-                            {'date': year_ago, 'rate': Decimal('1.08')}])]}])
-    pool.get('country.country').create([{'name': "United States",
-                'code': 'US', 'subdivisions': [('create', [
-                            {'code': 'US-PA', 'name': "Pennsylvania",
-                                'type': 'state'},
-                            {'code': 'US-NJ', 'name': "New Jersey",
-                                'type': 'state'}])]}])
     vat = Tax.search([('parent', '=', None)], limit=1)[0]
     sales_tax, = Tax.create([{'name': "PA Sales Tax 6%",
                 'description': "PA Sales Tax 6%", 'type': 'percentage',
