@@ -33,7 +33,7 @@ CROSS_MODULE = [
     'tests.test_production', 'tests.test_demo_browser']
 # With --jobs, the longest groups start first (measured on PostgreSQL).
 LONGEST_FIRST = [
-    'tests.test_intake_http', 'ecom_customers', 'ecom_orders',
+    'tests.test_intake_http', 'ecom_customers', 'ecom_orders', 'ecom_loyalty',
     'tests.test_production',
     'ecom_reports', 'ecom_promotions', 'tests.test_demo_browser',
     'ecom_returns', 'ecom_notifications', 'ecom_shipping', 'ecom_catalog',

@@ -1,7 +1,7 @@
 """The customer's account for staff (a page of the customer form): online
 orders, lifetime value and RFM segment (ecom_reports' summary), segments
-and loyalty balance, for the company of the context. Returns and emails
-sent have their pages from ecom_returns and ecom_notifications."""
+for the company of the context. Returns, emails sent and loyalty points
+have their pages from ecom_returns, ecom_notifications and ecom_loyalty."""
 from collections import defaultdict
 
 from trytond.model import fields
@@ -28,8 +28,6 @@ class Party(metaclass=PoolMeta):
     ecom_segments = fields.Function(fields.Many2Many(
             'ecom.customer.segment', None, None, "Segments", readonly=True),
         'get_ecom_account')
-    ecom_loyalty_balance = fields.Function(
-        fields.Integer("Loyalty Points"), 'get_ecom_account')
 
     @classmethod
     def get_ecom_account(cls, parties, names):
@@ -37,7 +35,6 @@ class Party(metaclass=PoolMeta):
         Sale = pool.get('sale.sale')
         Summary = pool.get('ecom.report.summary.customer')
         Member = pool.get('ecom.customer.segment.member')
-        Account = pool.get('ecom.loyalty.account')
         company = Transaction().context.get('company') or -1
         ids = [p.id for p in parties]
         result = {n: {} for n in names}
@@ -54,15 +51,12 @@ class Party(metaclass=PoolMeta):
                     member.segment.id)
         summaries = {s.party.id: s for s in Summary.search([
                     ('party', 'in', ids), ('company', '=', company)])}
-        balances = {a.party.id: a.balance for a in Account.search([
-                    ('party', 'in', ids), ('company', '=', company)])}
         for party in parties:
             summary = summaries.get(party.id)
             values = {
                 'ecom_order_count': summary.orders if summary else 0,
                 'ecom_lifetime_value': summary.revenue if summary else None,
                 'ecom_rfm_segment': summary.segment if summary else None,
-                'ecom_loyalty_balance': balances.get(party.id, 0),
                 }
             for name in names:
                 if name in values:

@@ -9,7 +9,6 @@ class Cron(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.method.selection.extend([
-                ('ecom.loyalty.entry|expire', "Expire Loyalty Points"),
                 ('ecom.customer.segment|refresh_all',
                     "Refresh Customer Segments"),
                 ])

@@ -7,7 +7,7 @@ from trytond.modules.ecom_orders.tests.tools import create_channel, create_shop
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from .test_loyalty import _sale
+from .tools import draft_sale as _sale
 
 EMAIL = 'ona.erase@example.cat'
 PHONE = '+34 600 111 222'

@@ -10,7 +10,6 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from ..newsletter import TokenError, TooSoon, confirm, make_token, read_token
 from ..routes import parse_sign_up
 from .test_erase import EraseMixin
-from .test_loyalty import LoyaltyMixin
 from .test_segment import SegmentMixin
 
 
@@ -28,7 +27,7 @@ def _subscribers(list_, *emails, active=True):
 
 
 class EcomCustomersTestCase(
-        EraseMixin, LoyaltyMixin, SegmentMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        EraseMixin, SegmentMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce customers module"
     module = 'ecom_customers'
     # lists without a company stay visible to all: upstream's marketing

@@ -6,7 +6,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from .test_loyalty import _sale
+from .tools import draft_sale as _sale
 
 
 def _customers(company, today):
@@ -131,11 +131,10 @@ class SegmentMixin:
 
     @with_transaction()
     def test_customer_account_view(self):
-        "The customer form sums up figures, segments and points"
+        "The customer form sums up figures and segments"
         pool = Pool()
         Party = pool.get('party.party')
         Segment = pool.get('ecom.customer.segment')
-        Account = pool.get('ecom.loyalty.account')
         today = pool.get('ir.date').today()
         company = create_company()
         with set_company(company):
@@ -143,14 +142,11 @@ class SegmentMixin:
             segment, = Segment.create([{'name': "Champions",
                         'rfm_segments': ['champions']}])
             Segment.refresh([segment])
-            Account.of(company.id, parties["Ana"])._add(75)
             # an order without a channel is not an online order
             _sale(company, parties["Ana"], Decimal(10))
             ana, ben = Party.browse([parties["Ana"], parties["Ben"]])
             self.assertEqual(
                 (ana.ecom_order_count, ana.ecom_lifetime_value,
-                    ana.ecom_rfm_segment, ana.ecom_segments,
-                    ana.ecom_loyalty_balance, ana.ecom_orders),
-                (9, Decimal(1200), 'champions', (segment,), 75, ()))
-            self.assertEqual(
-                (ben.ecom_segments, ben.ecom_loyalty_balance), ((), 0))
+                    ana.ecom_rfm_segment, ana.ecom_segments, ana.ecom_orders),
+                (9, Decimal(1200), 'champions', (segment,), ()))
+            self.assertEqual(ben.ecom_segments, ())

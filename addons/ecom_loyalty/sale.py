@@ -13,7 +13,7 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .loyalty import LoyaltyError
+from .exceptions import LoyaltyError
 
 
 class Sale(metaclass=PoolMeta):
@@ -67,7 +67,7 @@ class Sale(metaclass=PoolMeta):
             points = min(entry.points, round(entry.points * returned / sold))
             if points > 0:
                 entry.account.take_back(points, sale=sale,
-                    note=gettext('ecom_customers.msg_loyalty_reversed_note',
+                    note=gettext('ecom_loyalty.msg_loyalty_reversed_note',
                         sale=original.rec_name))
 
     @classmethod
@@ -182,7 +182,7 @@ class Sale(metaclass=PoolMeta):
             accounts = Account.of_parties(
                 company, [s.party.id for s, _, _ in items])
             Account.earn_many([(accounts[s.party.id], points, program, s,
-                        gettext('ecom_customers.msg_loyalty_earned_note',
+                        gettext('ecom_loyalty.msg_loyalty_earned_note',
                             sale=s.rec_name))
                     for s, points, program in items])
 
@@ -197,7 +197,7 @@ class Sale(metaclass=PoolMeta):
             program = entry.sale.ecom_loyalty_program()
             if program:
                 entry.account.earn(-entry.points, program, sale=entry.sale,
-                    note=gettext('ecom_customers.msg_loyalty_refund_note',
+                    note=gettext('ecom_loyalty.msg_loyalty_refund_note',
                         sale=entry.sale.rec_name))
 
     def ecom_intake_lines(self, order, lines, batch):
@@ -251,12 +251,12 @@ class Sale(metaclass=PoolMeta):
             and l.product and l.product.type == 'goods']
         amount = sum(Decimal(str(l.quantity)) * l.unit_price for l in goods)
         if value > amount:
-            raise LoyaltyError(gettext('ecom_customers.msg_loyalty_too_much',
+            raise LoyaltyError(gettext('ecom_loyalty.msg_loyalty_too_much',
                     points=points, value=value, amount=amount))
         product = program.discount_product
         line = Line(sale=self, type='line', product=product, quantity=1,
             unit=product.sale_uom or product.default_uom, unit_price=-value,
-            description=gettext('ecom_customers.msg_loyalty_line',
+            description=gettext('ecom_loyalty.msg_loyalty_line',
                 points=points))
         taxes = {tuple(sorted(t.id for t in l.taxes)) for l in goods}
         line.taxes = list(taxes.pop()) if len(taxes) == 1 else []
@@ -275,7 +275,7 @@ class Sale(metaclass=PoolMeta):
             account = Account.of(sale.company.id, sale.party)
             try:
                 account.redeem(order.loyalty_points, program, sale=sale,
-                    note=gettext('ecom_customers.msg_loyalty_redeemed_note',
+                    note=gettext('ecom_loyalty.msg_loyalty_redeemed_note',
                         sale=sale.rec_name))
             except LoyaltyError as error:
                 raise ConcurrentChange(str(error)) from error
@@ -286,17 +286,17 @@ class Sale(metaclass=PoolMeta):
         Account = Pool().get('ecom.loyalty.account')
         if self.state not in {'draft', 'quotation'}:
             raise LoyaltyError(gettext(
-                    'ecom_customers.msg_loyalty_sale_state',
+                    'ecom_loyalty.msg_loyalty_sale_state',
                     sale=self.rec_name))
         program = self.ecom_loyalty_program()
         if not program:
             raise LoyaltyError(gettext(
-                    'ecom_customers.msg_loyalty_no_program',
+                    'ecom_loyalty.msg_loyalty_no_program',
                     sale=self.rec_name))
         line = self.ecom_points_line(points, program, list(self.lines))
         account = Account.of(self.company.id, self.party)
         account.redeem(points, program, sale=self,
-            note=gettext('ecom_customers.msg_loyalty_redeemed_note',
+            note=gettext('ecom_loyalty.msg_loyalty_redeemed_note',
                 sale=self.rec_name))
         line.save()
         return line
@@ -314,7 +314,7 @@ class Redeem(Wizard):
     "Redeem Loyalty Points"
     __name__ = 'ecom.loyalty.redeem'
     start = StateView('ecom.loyalty.redeem.start',
-        'ecom_customers.loyalty_redeem_start_view_form', [
+        'ecom_loyalty.loyalty_redeem_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
             Button("Redeem", 'redeem', 'tryton-ok', default=True),
             ])

@@ -17,16 +17,13 @@ from sql import Null
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Check, ModelSQL, ModelView, Unique, fields
-from trytond.model.exceptions import ValidationError
 from trytond.modules.ecom_base.records import forget
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-
-class LoyaltyError(ValidationError):
-    pass
+from .exceptions import LoyaltyError
 
 
 class Program(ModelSQL, ModelView):
@@ -61,11 +58,11 @@ class Program(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints += [
             ('earn_rate_positive', Check(t, t.earn_rate >= 0),
-                'ecom_customers.msg_loyalty_program_negative'),
+                'ecom_loyalty.msg_loyalty_program_negative'),
             ('point_value_positive', Check(t, t.point_value >= 0),
-                'ecom_customers.msg_loyalty_program_negative'),
+                'ecom_loyalty.msg_loyalty_program_negative'),
             ('expiry_days_positive', Check(t, t.expiry_days > 0),
-                'ecom_customers.msg_loyalty_program_negative'),
+                'ecom_loyalty.msg_loyalty_program_negative'),
             ]
 
     @classmethod
@@ -116,9 +113,9 @@ class Account(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints += [
             ('party_unique', Unique(t, t.company, t.party),
-                'ecom_customers.msg_loyalty_account_unique'),
+                'ecom_loyalty.msg_loyalty_account_unique'),
             ('balance_positive', Check(t, t.balance >= 0),
-                'ecom_customers.msg_loyalty_negative'),
+                'ecom_loyalty.msg_loyalty_negative'),
             ]
 
     @classmethod
@@ -202,15 +199,15 @@ class Account(ModelSQL, ModelView):
         pool = Pool()
         Entry = pool.get('ecom.loyalty.entry')
         if points <= 0:
-            raise LoyaltyError(gettext('ecom_customers.msg_loyalty_points',
+            raise LoyaltyError(gettext('ecom_loyalty.msg_loyalty_points',
                     points=points))
         if program and points < program.minimum_redeem:
-            raise LoyaltyError(gettext('ecom_customers.msg_loyalty_minimum',
+            raise LoyaltyError(gettext('ecom_loyalty.msg_loyalty_minimum',
                     points=points, minimum=program.minimum_redeem))
         Entry.expire(accounts=[self])
         if not self._add(-points):
             balance = self.__class__(self.id).balance
-            raise LoyaltyError(gettext('ecom_customers.msg_loyalty_short',
+            raise LoyaltyError(gettext('ecom_loyalty.msg_loyalty_short',
                     party=self.party.rec_name, balance=balance,
                     points=points))
         Entry.consume(self, points)
@@ -323,7 +320,7 @@ class Entry(ModelSQL, ModelView):
             Account(account_id)._add(-remaining)
             entries.append({'account': account_id, 'kind': 'expire',
                     'points': -remaining, 'date': date,
-                    'note': gettext('ecom_customers.msg_loyalty_expired_note',
+                    'note': gettext('ecom_loyalty.msg_loyalty_expired_note',
                         entry=entry_id)})
         with without_check_access():
             cls.create(entries)
@@ -334,5 +331,5 @@ class Entry(ModelSQL, ModelView):
         super().check_modification(
             mode, records, values=values, external=external)
         if mode in {'write', 'delete'} and external:
-            raise LoyaltyError(gettext('ecom_customers.msg_loyalty_ledger'))
+            raise LoyaltyError(gettext('ecom_loyalty.msg_loyalty_ledger'))
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_customers.tests.tools import draft_sale as _sale
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
 from trytond.transaction import Transaction
 
-from ..loyalty import LoyaltyError
+from ..exceptions import LoyaltyError
 
 
 def _program(company, **values):
@@ -34,28 +35,6 @@ def _program(company, **values):
 def _customer(name="Ana"):
     return Pool().get('party.party').create([{'name': name,
                 'addresses': [('create', [{'city': "Madrid"}])]}])[0]
-
-
-def _sale(company, party, amount):
-    "A draft order of one goods line worth amount"
-    pool = Pool()
-    Sale = pool.get('sale.sale')
-    Template = pool.get('product.template')
-    Uom = pool.get('product.uom')
-    unit, = Uom.search([('name', '=', 'Unit')])
-    goods, = Template.create([{'name': "Jacket", 'type': 'goods',
-                'default_uom': unit.id, 'salable': True, 'sale_uom': unit.id,
-                'products': [('create', [{}])]}])
-    sale, = Sale.create([{'party': party.id, 'company': company.id,
-                'sale_date': Pool().get('ir.date').today(),
-                'invoice_address': party.addresses[0].id,
-                'shipment_address': party.addresses[0].id,
-                'currency': company.currency.id,
-                'lines': [('create', [{'type': 'line',
-                                'product': goods.products[0].id,
-                                'quantity': 2, 'unit': unit.id,
-                                'unit_price': amount / 2}])]}])
-    return sale
 
 
 class LoyaltyMixin:

@@ -1,0 +1,1 @@
+"""Loyalty points: earned by orders, redeemed at checkout or by staff."""

@@ -1,0 +1,12 @@
+"""The module's scheduled task (Administration > Scheduler)."""
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('ecom.loyalty.entry|expire', "Expire Loyalty Points"))
