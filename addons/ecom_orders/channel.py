@@ -1,6 +1,16 @@
+"""The sales channel (a storefront that sends orders), all of it: what it
+sells through, its credentials (helpers in channel_auth.py), its service
+level (due times: fulfilment.py) and its payment gateways (payment.py)."""
+import datetime as dt
+import hmac
+
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
+
+from .channel_auth import KEY_PREFIX, hash_key, key_prefix, new_key, sign
+from .fulfilment import add_days
 
 
 class Channel(DeactivableMixin, ModelSQL, ModelView):
@@ -66,6 +76,46 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
         help="Which of our products each storefront product or variant is; "
         "order lines are matched by these first, by SKU second.")
 
+
+    # credentials (helpers in channel_auth.py)
+    api_key_prefix = fields.Char(
+        "API Key", readonly=True,
+        help="The start of the channel's API key, to recognise it; "
+        "the key itself is shown once, when generated.")
+    api_key_hash = fields.Char("API Key Hash", readonly=True)
+    hmac_secret = fields.Char(
+        "Webhook Secret", strip=False,
+        help="Shared secret of the storefront's webhooks (WooCommerce "
+        "webhook secret, Shopify app secret).")
+
+    # service level (fulfilment.py computes the sales' due times)
+    preparation_hours = fields.Integer(
+        "Ship Within (Hours)",
+        domain=['OR',
+            ('preparation_hours', '=', None),
+            ('preparation_hours', '>', 0)],
+        help="When set, the service level is counted in hours from the "
+        "order (same-day shipping) instead of days.")
+    business_days = fields.Boolean(
+        "Business Days Only",
+        states={'invisible': Eval('preparation_hours', 0) > 0},
+        help="Count only Monday to Friday, in the company's time zone.")
+    pickup = fields.Boolean(
+        "Store Pickup",
+        help="Customers may collect their orders from the shop; the "
+        "storefront says so per order.")
+    require_tracking = fields.Boolean(
+        "Require Tracking Number",
+        help="A shipment of an order delivered by carrier is done only "
+        "with its tracking number.")
+    carrier = fields.Many2One(
+        'carrier', "Default Carrier",
+        help="The carrier set on the shipments of the channel's orders.")
+
+    # payments (gateways: payment.py)
+    gateways = fields.One2Many(
+        'ecom.channel.gateway', 'channel', "Payment Gateways")
+
     @classmethod
     def __setup__(cls):
         super().__setup__()
@@ -75,6 +125,13 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
                 'ecom_orders.msg_channel_code_unique'),
             ]
         cls._order.insert(0, ('name', 'ASC'))
+        cls._buttons.update({
+                'generate_api_key': {
+                    'icon': 'tryton-launch',
+                    'readonly': ~Eval('active', True),
+                    'depends': ['active'],
+                    },
+                })
 
     @staticmethod
     def default_company():
@@ -103,6 +160,72 @@ class Channel(DeactivableMixin, ModelSQL, ModelView):
     @fields.depends('shop')
     def on_change_with_warehouse(self, name=None):
         return self.shop.warehouse if self.shop else None
+
+    @staticmethod
+    def default_business_days():
+        return True
+
+    @staticmethod
+    def default_require_tracking():
+        return True
+
+    def sla_due(self, ordered_at):
+        "The time an order placed at ``ordered_at`` must be shipped by"
+        if self.preparation_hours:
+            return ordered_at + dt.timedelta(hours=self.preparation_hours)
+        zone = tz.ZoneInfo(self.company.timezone) if (
+            self.company.timezone) else tz.UTC
+        return add_days(
+            ordered_at, self.preparation_days or 0, self.business_days, zone)
+
+    def gateway(self, code):
+        "The gateway of the storefront's code; the only one if none is given"
+        for gateway in self.gateways:
+            if gateway.code == code:
+                return gateway
+        if not code and len(self.gateways) == 1:
+            return self.gateways[0]
+
+    @classmethod
+    def copy(cls, channels, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['api_key_prefix', 'api_key_hash', 'hmac_secret']:
+            default.setdefault(name, None)
+        return super().copy(channels, default=default)
+
+    @classmethod
+    @ModelView.button_action('ecom_orders.wizard_generate_api_key')
+    def generate_api_key(cls, channels):
+        pass
+
+    def set_new_api_key(self):
+        "Replace the key; return the clear key, which is not stored"
+        prefix, key = new_key()
+        self.api_key_prefix = f'{KEY_PREFIX}{prefix}'
+        self.api_key_hash = hash_key(key)
+        self.save()
+        return key
+
+    @classmethod
+    def authenticate(cls, key):
+        "The active channel whose API key is ``key``, else None"
+        prefix = key_prefix(key)
+        if not prefix:
+            return None
+        channels = cls.search([
+                ('api_key_prefix', '=', f'{KEY_PREFIX}{prefix}'),
+                ])
+        digest = hash_key(key)
+        for channel in channels:
+            if hmac.compare_digest(channel.api_key_hash or '', digest):
+                return channel
+        return None
+
+    def check_signature(self, body, signature):
+        "Whether ``signature`` is the webhook signature of the raw ``body``"
+        if not self.hmac_secret or not signature:
+            return False
+        return hmac.compare_digest(sign(self.hmac_secret, body), signature)
 
 
 class ChannelRecordMixin:

@@ -13,8 +13,6 @@ import hmac
 import secrets
 
 from trytond.model import ModelView, fields
-from trytond.pool import PoolMeta
-from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 KEY_PREFIX = 'ek_'
@@ -41,72 +39,6 @@ def sign(secret, body):
     "base64(HMAC-SHA256(secret, body)), as WooCommerce and Shopify send it"
     digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
-
-
-class Channel(metaclass=PoolMeta):
-    __name__ = 'ecom.channel'
-
-    api_key_prefix = fields.Char(
-        "API Key", readonly=True,
-        help="The start of the channel's API key, to recognise it; "
-        "the key itself is shown once, when generated.")
-    api_key_hash = fields.Char("API Key Hash", readonly=True)
-    hmac_secret = fields.Char(
-        "Webhook Secret", strip=False,
-        help="Shared secret of the storefront's webhooks (WooCommerce "
-        "webhook secret, Shopify app secret).")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._buttons.update({
-                'generate_api_key': {
-                    'icon': 'tryton-launch',
-                    'readonly': ~Eval('active', True),
-                    'depends': ['active'],
-                    },
-                })
-
-    @classmethod
-    def copy(cls, channels, default=None):
-        default = default.copy() if default is not None else {}
-        for name in ['api_key_prefix', 'api_key_hash', 'hmac_secret']:
-            default.setdefault(name, None)
-        return super().copy(channels, default=default)
-
-    @classmethod
-    @ModelView.button_action('ecom_orders.wizard_generate_api_key')
-    def generate_api_key(cls, channels):
-        pass
-
-    def set_new_api_key(self):
-        "Replace the key; return the clear key, which is not stored"
-        prefix, key = new_key()
-        self.api_key_prefix = f'{KEY_PREFIX}{prefix}'
-        self.api_key_hash = hash_key(key)
-        self.save()
-        return key
-
-    @classmethod
-    def authenticate(cls, key):
-        "The active channel whose API key is ``key``, else None"
-        prefix = key_prefix(key)
-        if not prefix:
-            return None
-        channels = cls.search([
-                ('api_key_prefix', '=', f'{KEY_PREFIX}{prefix}'),
-                ])
-        digest = hash_key(key)
-        for channel in channels:
-            if hmac.compare_digest(channel.api_key_hash or '', digest):
-                return channel
-        return None
-
-    def check_signature(self, body, signature):
-        "Whether ``signature`` is the webhook signature of the raw ``body``"
-        if not self.hmac_secret or not signature:
-            return False
-        return hmac.compare_digest(sign(self.hmac_secret, body), signature)
 
 
 class GenerateAPIKeyShow(ModelView):

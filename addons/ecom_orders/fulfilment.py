@@ -12,7 +12,6 @@ from sql.functions import CurrentTimestamp
 from trytond.model import Index, ModelView, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval, If
-from trytond.tools import timezone as tz
 from trytond.transaction import without_check_access
 
 DELIVERIES = [
@@ -37,50 +36,6 @@ def add_days(start, days, business_days, zone):
         while local.weekday() >= 5:
             local += dt.timedelta(days=1)
     return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-class Channel(metaclass=PoolMeta):
-    __name__ = 'ecom.channel'
-
-    preparation_hours = fields.Integer(
-        "Ship Within (Hours)",
-        domain=['OR',
-            ('preparation_hours', '=', None),
-            ('preparation_hours', '>', 0)],
-        help="When set, the service level is counted in hours from the "
-        "order (same-day shipping) instead of days.")
-    business_days = fields.Boolean(
-        "Business Days Only",
-        states={'invisible': Eval('preparation_hours', 0) > 0},
-        help="Count only Monday to Friday, in the company's time zone.")
-    pickup = fields.Boolean(
-        "Store Pickup",
-        help="Customers may collect their orders from the shop; the "
-        "storefront says so per order.")
-    require_tracking = fields.Boolean(
-        "Require Tracking Number",
-        help="A shipment of an order delivered by carrier is done only "
-        "with its tracking number.")
-    carrier = fields.Many2One(
-        'carrier', "Default Carrier",
-        help="The carrier set on the shipments of the channel's orders.")
-
-    @staticmethod
-    def default_business_days():
-        return True
-
-    @staticmethod
-    def default_require_tracking():
-        return True
-
-    def sla_due(self, ordered_at):
-        "The time an order placed at ``ordered_at`` must be shipped by"
-        if self.preparation_hours:
-            return ordered_at + dt.timedelta(hours=self.preparation_hours)
-        zone = tz.ZoneInfo(self.company.timezone) if (
-            self.company.timezone) else tz.UTC
-        return add_days(
-            ordered_at, self.preparation_days or 0, self.business_days, zone)
 
 
 class Sale(metaclass=PoolMeta):

@@ -35,21 +35,6 @@ class Gateway(ChannelRecordMixin, ModelSQL, ModelView):
             ]
 
 
-class Channel(metaclass=PoolMeta):
-    __name__ = 'ecom.channel'
-
-    gateways = fields.One2Many(
-        'ecom.channel.gateway', 'channel', "Payment Gateways")
-
-    def gateway(self, code):
-        "The gateway of the storefront's code; the only one if none is given"
-        for gateway in self.gateways:
-            if gateway.code == code:
-                return gateway
-        if not code and len(self.gateways) == 1:
-            return self.gateways[0]
-
-
 class Invoice(metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
