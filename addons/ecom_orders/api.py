@@ -5,8 +5,9 @@ Every route of every module uses these: ``response`` (JSON), ``Refused`` and
 and ``IntakeError`` (every bad field named; ``http_error`` answers the
 ``FieldErrors`` that model code raises, see exceptions.py, as a 422),
 ``channel_endpoint`` and ``json_errors`` (a POST route answered in JSON
-whatever happens), ``write`` (one writing transaction retried on
-conflicts, answered only once committed) and ``contribute`` (a module's
+whatever happens), ``transact`` (the one retrying writing transaction of
+the routes, the intake's included) and ``write`` (``transact``, then what
+it queued, so a route answers once committed) and ``contribute`` (a module's
 openapi.json added to the served description)."""
 import functools
 import json
@@ -29,7 +30,7 @@ __all__ = [
     'Checker', 'ConcurrentChange', 'FieldErrors', 'IntakeError',
     'OrderRefused', 'Refused', 'authenticate', 'channel_endpoint',
     'contribute', 'decode', 'http_error', 'json_errors', 'response',
-    'timestamp', 'write']
+    'timestamp', 'transact', 'write']
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADERS = {
     'generic': 'X-Ecom-Signature',
@@ -108,23 +109,26 @@ def run_queued(pool, task_id, attempts=5):
         "task %s still unfinished after %d runs", task_id, attempts)
 
 
-def write(pool, company_id, func, *args):
-    """Run ``func(*args)`` in a writing transaction of the company's
-    context, retried on conflicts; run what it queued once committed"""
-    deadline = time.monotonic() + RETRY_SECONDS
+def transact(pool, context, func, seconds=RETRY_SECONDS):
+    """``func()`` in a writing transaction, committed, and run again the
+    way trytond's RPC dispatcher does: with the locks a TransactionError
+    asks for, and after a conflict (``is_retryable``: serialization,
+    deadlock, unique violation, ConcurrentChange) once a growing random
+    pause is over, until ``seconds`` have passed; then the last error is
+    raised, as is any other at once. Return ``(result, tasks)``: what
+    ``func`` returned and the tasks it queued (not run yet)."""
+    deadline = time.monotonic() + seconds
     extras = {}
+    attempt = 0
     while True:
-        with Transaction().start(pool.database_name, 0, context={
-                    'company': company_id, 'language': 'en',
-                    '_skip_warnings': True}, **extras) as transaction:
+        with Transaction().start(pool.database_name, 0, context=context,
+                **extras) as transaction:
             try:
-                result = func(*args)
+                result = func()
                 transaction.commit()
-            except (IntakeError, FieldErrors):
-                raise
             except TransactionError as e:
                 # Posting a move locks its sequence: start again with the
-                # lock taken, as Tryton's RPC dispatcher does.
+                # lock taken.
                 transaction.rollback()
                 transaction.tasks.clear()
                 e.fix(extras)
@@ -134,11 +138,22 @@ def write(pool, company_id, func, *args):
                 transaction.tasks.clear()
                 if not is_retryable(e) or time.monotonic() > deadline:
                     raise
-                time.sleep(random.uniform(0, 0.1))
+                attempt += 1
+                logger.info("retry %d of %s: %r", attempt,
+                    getattr(func, '__name__', func), e)
+                time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
                 continue
-        while transaction.tasks:
-            run_queued(pool, transaction.tasks.pop())
-        return result
+        return result, list(transaction.tasks)
+
+
+def write(pool, company_id, func, *args):
+    """Run ``func(*args)`` in a writing transaction of the company's
+    context (``transact``); run what it queued once committed"""
+    result, tasks = transact(pool, {'company': company_id, 'language': 'en',
+            '_skip_warnings': True}, functools.partial(func, *args))
+    while tasks:
+        run_queued(pool, tasks.pop())
+    return result
 
 
 def response(status, data):

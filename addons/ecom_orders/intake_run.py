@@ -1,4 +1,4 @@
-"""Run the intake of prepared orders: lock, write, retry, log.
+"""Run the intake of prepared orders: lock, write (api.transact retries), log.
 
 Used by the synchronous order API (routes.py) and by the processing of
 storefront events (event_process.py). A ``Delivery`` says what the results
@@ -6,8 +6,8 @@ are logged as and, with ``record(items)``, what else is written in the same
 transaction as the sales (the events' states), so that a sale and what
 records it commit together.
 """
+import functools
 import logging
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from trytond.exceptions import UserError
 from trytond.transaction import Transaction
 
-from .api import run_queued
+from .api import run_queued, transact
 from .intake import Intake
 from .intake_format import IntakeError
 from .intake_result import Result
@@ -23,6 +23,7 @@ from .stock import is_retryable
 
 logger = logging.getLogger(__name__)
 RETRY_SECONDS = 60
+LOCK_SECONDS = 5
 
 
 @dataclass
@@ -38,26 +39,23 @@ class Delivery:
 
 
 def ensure_locks(pool, ctx, warehouse_id, product_ids):
-    for _ in range(5):
-        with Transaction().start(
-                pool.database_name, 0, context=ctx) as transaction:
-            try:
-                pool.get('ecom.stock.lock').ensure(warehouse_id, product_ids)
-                transaction.commit()
-                return
-            except Exception as e:
-                transaction.rollback()
-                if not is_retryable(e):
-                    raise
+    "The stock lock rows of the products, created in their own transaction"
+    Lock = pool.get('ecom.stock.lock')
+    try:
+        transact(pool, ctx, functools.partial(
+                Lock.ensure, warehouse_id, product_ids), LOCK_SECONDS)
+    except Exception as e:
+        # still conflicting: the intake's own transaction creates them
+        if not is_retryable(e):
+            raise
 
 
 def run(pool, ctx, intake, items, goods, delivery):
     "Create the sales and log, retrying on conflicts; split on errors"
     pending = Intake.pending(items)
-    deadline = time.monotonic() + RETRY_SECONDS
-    attempt = 0
     written = {}  # item -> sale numbers an earlier attempt of ours wrote
-    while True:
+
+    def attempt():
         for item in pending:
             if item.result.status in {'accepted', 'on_hold'}:
                 written.setdefault(id(item), set()).add(item.result.number)
@@ -65,63 +63,52 @@ def run(pool, ctx, intake, items, goods, delivery):
                 external_id=item.order.external_id, status='pending',
                 http_status=0, payload=item.result.payload)
             item.first = None
-        failure = None
-        with Transaction().start(
-                pool.database_name, 0, context=ctx) as transaction:
-            try:
-                if pending:
-                    intake.run(items, goods)
-                # An attempt that failed while committing may have been
-                # committed all the same: its sales are ours, not duplicates,
-                # and they are logged already.
-                ours = [i for i in pending if i.result.status == 'duplicate'
-                    and i.result.number in written.get(id(i), ())]
-                for item in ours:
-                    item.result.status, item.result.http_status = (
-                        'accepted', 201)
-                _write_log(pool, intake.channel_id,
-                    [i.result for i in items if i not in ours], delivery)
-                if delivery.record:
-                    delivery.record(items)
-                transaction.commit()
-            except Exception as e:  # noqa: BLE001 (re-raised below if unknown)
-                transaction.rollback()
-                transaction.tasks.clear()
-                failure = e
-        if failure is None:
-            while transaction.tasks:
-                if delivery.pause:
-                    delivery.pause()
-                run_queued(pool, transaction.tasks.pop())
-            return
-        if is_retryable(failure) and time.monotonic() < deadline:
-            attempt += 1
-            logger.info("intake retry %d: %r", attempt, failure)
-            time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
-            continue
-        refused = (isinstance(failure, UserError)
-            and not is_retryable(failure))
-        if refused and len(pending) > 1:
-            # One bad order must not sink the batch.
-            for item in pending:
-                run(pool, ctx, intake, [item], goods, delivery)
-            others = [i for i in items if i not in pending]
-            if others:
-                log(pool, intake.channel_id, [i.result for i in others],
-                    delivery, others)
-            return
-        if refused:
-            error = IntakeError(422, [('order', failure.message)])
-        elif is_retryable(failure):
-            error = IntakeError(503, [('order',
-                        "too many concurrent orders; retry later")], 'busy')
-        else:
-            raise failure
-        for item in pending:
-            item.result.reject(error)
-        log(pool, intake.channel_id, [i.result for i in items], delivery,
-            items)
+        if pending:
+            intake.run(items, goods)
+        # An attempt that failed while committing may have been committed
+        # all the same: its sales are ours, not duplicates, and they are
+        # logged already.
+        ours = [i for i in pending if i.result.status == 'duplicate'
+            and i.result.number in written.get(id(i), ())]
+        for item in ours:
+            item.result.status, item.result.http_status = ('accepted', 201)
+        _write_log(pool, intake.channel_id,
+            [i.result for i in items if i not in ours], delivery)
+        if delivery.record:
+            delivery.record(items)
+
+    try:
+        _, tasks = transact(pool, ctx, attempt, RETRY_SECONDS)
+    except Exception as e:  # noqa: BLE001 (re-raised below if unknown)
+        failure = e
+    else:
+        while tasks:
+            if delivery.pause:
+                delivery.pause()
+            run_queued(pool, tasks.pop())
         return
+    refused = (isinstance(failure, UserError)
+        and not is_retryable(failure))
+    if refused and len(pending) > 1:
+        # One bad order must not sink the batch.
+        for item in pending:
+            run(pool, ctx, intake, [item], goods, delivery)
+        others = [i for i in items if i not in pending]
+        if others:
+            log(pool, intake.channel_id, [i.result for i in others],
+                delivery, others)
+        return
+    if refused:
+        error = IntakeError(422, [('order', failure.message)])
+    elif is_retryable(failure):
+        error = IntakeError(503, [('order',
+                    "too many concurrent orders; retry later")], 'busy')
+    else:
+        raise failure
+    for item in pending:
+        item.result.reject(error)
+    log(pool, intake.channel_id, [i.result for i in items], delivery,
+        items)
 
 
 def _write_log(pool, channel, results, delivery):
