@@ -164,6 +164,9 @@ def build(args, rng, data, log):
                 Invoice.post(invoices)
             with step('payments'):
                 record_payments(rng, confirmed)
+                # what a queue worker runs after posting and paying: the
+                # invoices' and the orders' states
+                run_queued_tasks()
             for sale in confirmed:
                 for shipment in sale.shipments:
                     to_ship[day + dt.timedelta(
@@ -304,6 +307,21 @@ def open_returns(rng, company):
                 Shipment.receive([s for r in Sale.browse(returned)
                         for s in r.shipment_returns])
     return len(sales)
+
+
+def run_queued_tasks(skip=frozenset({'print_invoice'})):
+    """Run the queued tasks now, in this transaction, as a worker would
+    (and those they queue); the invoices' PDFs are not rendered"""
+    from trytond.transaction import Transaction
+    transaction = Transaction()
+    Queue = Pool().get('ir.queue')
+    while transaction.tasks:
+        tasks = Queue.browse(transaction.tasks)
+        transaction.tasks.clear()
+        for task in tasks:
+            if task.data['method'] not in skip:
+                task.run()
+        Queue.delete(tasks)
 
 
 def drop_queued_tasks():

@@ -67,6 +67,12 @@ def setup_environment():
     os.environ.setdefault('DB_CACHE', os.path.join(
             cache, 'ecom-backoffice', 'dbcache',
             f'{backend}-{addons_digest()}'))
+    # what the Makefile exports: the HTTP suites' trytond serves sao from
+    # there (without it, trytond answers 405 and the suites wait for it)
+    os.environ.setdefault('TRYTOND_WEB__ROOT',
+        os.path.join(ROOT, 'var', 'sao', 'package'))
+    os.environ.setdefault('TRYTOND_DATABASE__PATH',
+        os.path.join(ROOT, 'var', 'db'))
     sys.path.insert(0, ROOT)
     return backend
 

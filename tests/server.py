@@ -41,8 +41,9 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.5)
+        output = self.output()
         self.stop()
-        raise RuntimeError("trytond did not answer: " + self.output())
+        raise RuntimeError("trytond did not answer: " + output)
 
     def output(self):
         self.log.seek(0)

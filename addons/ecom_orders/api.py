@@ -116,7 +116,10 @@ def transact(pool, context, func, seconds=RETRY_SECONDS):
     deadlock, unique violation, ConcurrentChange) once a growing random
     pause is over, until ``seconds`` have passed; then the last error is
     raised, as is any other at once. Return ``(result, tasks)``: what
-    ``func`` returned and the tasks it queued (not run yet)."""
+    ``func`` returned and the thread's list of queued tasks (trytond keeps
+    one per thread): pop and run them until it is empty, so that the tasks
+    they queue in turn (an invoice's processing after a reconciliation)
+    run too."""
     deadline = time.monotonic() + seconds
     extras = {}
     attempt = 0
@@ -143,7 +146,7 @@ def transact(pool, context, func, seconds=RETRY_SECONDS):
                     getattr(func, '__name__', func), e)
                 time.sleep(random.uniform(0, min(0.02 * attempt, 0.3)))
                 continue
-        return result, list(transaction.tasks)
+        return result, transaction.tasks
 
 
 def write(pool, company_id, func, *args):
