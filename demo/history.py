@@ -346,6 +346,7 @@ def returns_values(sales, day, sale_values):
                 day, sale.party, sale.ecom_channel,
                 [(line.product, -line.quantity, line.unit_price)],
                 f"{sale.ecom_external_id}-R1"))
+        values[-1]['origin'] = str(sale)  # shown under the order
         _, new_lines = values[-1]['lines'][0]
         new_lines[0]['ecom_return_reason'] = RETURN_REASONS[
             sale.id % len(RETURN_REASONS)]

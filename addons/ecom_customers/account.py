@@ -41,7 +41,7 @@ class Party(metaclass=PoolMeta):
         lists = defaultdict(lambda: defaultdict(list))
         if 'ecom_orders' in names:
             lists['ecom_orders'].update(per_party(Sale, 'party', parties,
-                    [('ecom_channel', '!=', None)],
+                    [('ecom_channel', '!=', None), ('ecom_is_return', '=', False)],
                     order=[('sale_date', 'DESC'), ('id', 'DESC')]))
         if 'ecom_segments' in names:
             for member in Member.search([

@@ -67,7 +67,9 @@ class Sale(metaclass=PoolMeta):
     ecom_fulfilment = fields.Function(fields.Selection([
                 (None, ""),
                 ('held', "On Hold"),
-                ('to_prepare', "Waiting for Stock"),
+                # a shipment not assigned yet (upstream's "waiting": it
+                # does not mean that the stock is missing)
+                ('to_prepare', "To Assign"),
                 ('to_pick', "To Pick"),
                 ('to_pack', "To Pack"),
                 ('packed', "Packed"),

@@ -61,6 +61,60 @@ class Sale(metaclass=PoolMeta):
     ecom_hold_reason = fields.Text(
         "Hold Reason", readonly=True,
         states={'invisible': ~Eval('ecom_hold_reason')})
+    ecom_is_return = fields.Function(fields.Boolean(
+            "Return",
+            help="Gives goods back: a line with a negative quantity."),
+        'get_ecom_is_return', searcher='search_ecom_is_return')
+    ecom_return_sales = fields.Function(fields.Many2Many(
+            'sale.sale', None, None, "Returns", readonly=True,
+            states={'invisible': ~Eval('ecom_return_sales')},
+            help="The return sales of this order."),
+        'get_ecom_return_sales')
+
+    @classmethod
+    def view_attributes(cls):
+        # the online order's first page: hidden on sales entered by hand
+        return super().view_attributes() + [
+            ('/form/notebook/page[@id="ecom"]', 'states',
+                {'invisible': ~Eval('ecom_channel')}),
+            ]
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        "Scan-friendly: the storefront's number and a tracking number too"
+        domain = super().search_rec_name(name, clause)
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
+        return [bool_op, domain,
+            ('ecom_external_id', operator, value),
+            ('shipments.ecom_tracking_number', operator, value),
+            ]
+
+    @classmethod
+    def get_ecom_is_return(cls, sales, name):
+        returns = {r.id for r in cls.search([
+                    ('id', 'in', [s.id for s in sales]),
+                    ('ecom_is_return', '=', True)])}
+        return {s.id: s.id in returns for s in sales}
+
+    @classmethod
+    def search_ecom_is_return(cls, name, clause):
+        _, operator, value = clause[:3]
+        line = Pool().get('sale.line').__table__()
+        query = line.select(line.sale, where=line.quantity < 0)
+        positive = (operator == '=') == bool(value)
+        return [('id', 'in' if positive else 'not in', query)]
+
+    @classmethod
+    def get_ecom_return_sales(cls, sales, name):
+        "The sales whose origin is the order (ecom_returns adds its RMAs')"
+        result = {s.id: [] for s in sales}
+        for sale in cls.search([
+                    ('origin', 'in', [str(s) for s in sales]),
+                    ('ecom_is_return', '=', True)],
+                order=[('id', 'ASC')]):
+            result[sale.origin.id].append(sale.id)
+        return result
 
     def ecom_intake_lines(self, order, lines, batch):
         """Extra lines of an order the intake builds (after its goods and
@@ -119,11 +173,18 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def process(cls, sales):
-        "Post the invoices of orders the storefront reported paid"
+        """Post the invoices of orders the storefront reported paid; an
+        order whose invoice is paid is paid, whatever the storefront said"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
         super().process(sales)
-        invoices = [i for s in cls.browse(sales)
+        sales = cls.browse(sales)
+        settled = [s for s in sales if s.ecom_channel
+            and s.invoice_state == 'paid' and s.total_amount >= 0
+            and s.ecom_payment_state in {None, 'pending'}]
+        if settled:
+            cls.write(settled, {'ecom_payment_state': 'paid'})
+        invoices = [i for s in sales
             if s.ecom_channel and s.ecom_payment_state == 'paid'
             and s.ecom_channel.invoice_policy == 'paid'
             for i in s.invoices if i.state in {'draft', 'validated'}]

@@ -5,6 +5,22 @@ from trytond.pool import Pool, PoolMeta
 class Sale(metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
+    @classmethod
+    def get_ecom_return_sales(cls, sales, name):
+        "The order's return sales, those of its complaints (RMAs) included"
+        Complaint = Pool().get('sale.complaint')
+        result = super().get_ecom_return_sales(sales, name)
+        order_of = {c.id: c.origin.id for c in Complaint.search([
+                    ('origin', 'in', [str(s) for s in sales])])}
+        if order_of:
+            for sale in cls.search([
+                        ('origin', 'in', [f'sale.complaint,{i}'
+                                for i in order_of]),
+                        ('ecom_is_return', '=', True)],
+                    order=[('id', 'ASC')]):
+                result[order_of[sale.origin.id]].append(sale.id)
+        return result
+
     def ecom_status(self):
         status = super().ecom_status()
         Complaint = Pool().get('sale.complaint')
