@@ -34,9 +34,20 @@ class Gateway(ChannelRecordMixin, ModelSQL, ModelView):
                 'ecom_orders.msg_gateway_code_unique'),
             ]
 
+    def get_rec_name(self, name):
+        return f"{self.code} ({self.channel.rec_name})"
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('code',) + tuple(clause[1:])]
+
 
 class Invoice(metaclass=PoolMeta):
     __name__ = 'account.invoice'
+
+    ecom_payments = fields.One2Many(
+        'ecom.payment.transaction', 'invoice', "Gateway Transactions",
+        readonly=True)
 
     @classmethod
     def _post(cls, invoices):
