@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from sql.aggregate import Sum
 from sql.conditionals import Case
+from trytond.model import fields
 from trytond.modules.ecom_base.bulk import in_, lookups
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -52,8 +53,40 @@ def quantities(location, product_ids, planned=False):
     return result
 
 
+def ecom_warehouse():
+    """The warehouse of the context (``warehouse`` or the first of
+    ``locations``), else the company's first warehouse"""
+    Location = Pool().get('stock.location')
+    context = Transaction().context
+    warehouse_id = context.get('warehouse') or (
+        (context.get('locations') or [None])[0])
+    if warehouse_id:
+        warehouse = Location(warehouse_id)
+        if warehouse.type == 'warehouse':
+            return warehouse
+    warehouses = Location.search([('type', '=', 'warehouse')],
+        order=[('id', 'ASC')], limit=1)
+    return warehouses[0] if warehouses else None
+
+
 class Product(metaclass=PoolMeta):
     __name__ = 'product.product'
+
+    ecom_available = fields.Function(fields.Float(
+            "Available to Sell", digits='default_uom',
+            help="On hand minus planned outgoing and safety stock, in the "
+            "warehouse of the context or the first warehouse."),
+        'get_ecom_available')
+
+    @classmethod
+    def get_ecom_available(cls, products, name):
+        warehouse = ecom_warehouse()
+        if not warehouse:
+            return {p.id: None for p in products}
+        goods = [p.id for p in products if p.type == 'goods']
+        available = cls.ecom_available_to_sell(warehouse, goods)
+        return {p.id: available.get(p.id, 0) if p.id in goods else None
+            for p in products}
 
     @classmethod
     def ecom_available_to_sell(cls, warehouse, product_ids):

@@ -28,6 +28,21 @@ def check_slug(slug):
 class Template(metaclass=PoolMeta):
     __name__ = 'product.template'
 
+    ecom_available = fields.Function(fields.Float(
+            "Available to Sell", digits='default_uom',
+            help="Of all the variants, in the warehouse of the context or "
+            "the first warehouse."),
+        'get_ecom_available')
+
+    @classmethod
+    def get_ecom_available(cls, templates, name):
+        Product = Pool().get('product.product')
+        products = [p for t in templates for p in t.products]
+        available = Product.get_ecom_available(products, name)
+        return {t.id: None if t.type != 'goods' else sum(
+                available.get(p.id) or 0 for p in t.products)
+            for t in templates}
+
     ecom_slug = fields.Char(
         "Slug", strip=True,
         help="The product's address in the storefront: lower-case letters, "

@@ -4,7 +4,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .stock_alert import cover
+from .stock_alert import MAX_DAYS, cover
 
 
 class SafetyStock(ModelSQL, ModelView):
@@ -22,7 +22,7 @@ class SafetyStock(ModelSQL, ModelView):
         domain=[('type', '=', 'goods')],
         context={'company': Eval('company', -1)}, depends={'company'})
     quantity = fields.Float(
-        "Quantity", required=True, digits='uom',
+        "Safety Stock", required=True, digits='uom',
         help="Units never promised to the storefront.")
     uom = fields.Function(fields.Many2One(
             'product.uom', "UoM"), 'on_change_with_uom')
@@ -38,7 +38,10 @@ class SafetyStock(ModelSQL, ModelView):
     daily_rate = fields.Function(fields.Float(
             "Sold per Day", digits=(16, 4)), 'get_cover')
     days_of_cover = fields.Function(fields.Float(
-            "Days of Cover", digits=(16, 1)), 'get_cover')
+            "Days of Cover", digits=(16, 0),
+            help="Available to sell over the units sold per day; "
+            f"{MAX_DAYS} means {MAX_DAYS} days or more, empty: no "
+            "recent sales."), 'get_cover')
     suggested_reorder = fields.Function(fields.Integer(
             "Suggested Reorder"), 'get_cover')
 

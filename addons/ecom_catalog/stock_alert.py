@@ -55,6 +55,9 @@ def sold(warehouse, product_ids, days):
     return result
 
 
+MAX_DAYS = 999  # a longer cover is shown as this: no reorder is near
+
+
 def cover(rules):
     """rule id -> (available, daily rate, days of cover, suggested reorder)
     of stock rules (ecom.safety_stock)"""
@@ -74,7 +77,7 @@ def cover(rules):
                 longer.get(product, 0) / RATE_DAYS[1])
             quantity = available.get(product, 0)
             rate = round(rate, 4)
-            days = round(quantity / rate, 1) if rate else None
+            days = min(round(quantity / rate, 1), MAX_DAYS) if rate else None
             reorder = max(0, math.ceil(
                     rate * (rule.cover_days or 0)
                     + (rule.alert_quantity or 0) - quantity))
