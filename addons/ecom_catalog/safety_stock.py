@@ -38,7 +38,7 @@ class SafetyStock(ModelSQL, ModelView):
     daily_rate = fields.Function(fields.Float(
             "Sold per Day", digits=(16, 4)), 'get_cover')
     days_of_cover = fields.Function(fields.Float(
-            "Days of Cover", digits=(16, 0),
+            "Days of Cover", digits=(16, 1),
             help="Available to sell over the units sold per day; "
             f"{MAX_DAYS} means {MAX_DAYS} days or more, empty: no "
             "recent sales."), 'get_cover')

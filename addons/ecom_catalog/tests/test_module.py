@@ -40,7 +40,7 @@ class EcomCatalogTestCase(
                 SafetyStock.create([{
                             'warehouse': warehouse.id, 'product': product.id,
                             'quantity': -2}])
-            self.assertIn('"Quantity"', str(cm.exception))
+            self.assertIn('"Safety Stock"', str(cm.exception))
             self.assertIn('-2', str(cm.exception))
 
     @with_transaction()
