@@ -12,9 +12,9 @@ from trytond.modules.ecom_base.records import forget
 from trytond.modules.ecom_orders.exceptions import ConcurrentChange
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
-from . import engine, facts, pricing
+from . import engine, facts, outcome, pricing
 
 
 class Configuration(metaclass=PoolMeta):
@@ -30,8 +30,22 @@ class Sale(metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     ecom_promotions_explained = fields.Function(fields.Text(
-            "Promotions", states={'invisible': ~Eval('lines')}),
+            "Promotions",
+            states={'invisible': ~Eval('lines')
+                | ~Eval('state').in_(['draft', 'quotation'])}),
         'get_ecom_promotions_explained')
+    ecom_promotion_results = fields.One2Many(
+        'ecom.sale.promotion_result', 'sale', "Promotion Results",
+        readonly=True,
+        states={'invisible': Eval('state').in_(['draft', 'quotation'])},
+        help="Each promotion applied or not when the order was confirmed, "
+        "and why.")
+
+    @classmethod
+    def copy(cls, sales, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('ecom_promotion_results', None)
+        return super().copy(sales, default=default)
 
     # The cart of a sale ---------------------------------------------------
     def ecom_shipping_product(self):
@@ -198,6 +212,7 @@ class Sale(metaclass=PoolMeta):
     @ModelView.button
     @Workflow.transition('confirmed')
     def confirm(cls, sales):
+        outcome.record_at_confirmation(sales)
         cls.ecom_take_promotions(sales)
         super().confirm(sales)
 
@@ -208,6 +223,10 @@ class Sale(metaclass=PoolMeta):
         # a confirmed order not processed yet may go back to draft; a
         # cancelled one was never confirmed (nothing to give back there)
         cls.ecom_release_promotions(sales)
+        Result = Pool().get('ecom.sale.promotion_result')
+        with without_check_access():
+            Result.delete(Result.search(
+                    [('sale', 'in', [s.id for s in sales])]))
         super().draft(sales)
 
     @classmethod

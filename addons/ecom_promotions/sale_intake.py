@@ -49,6 +49,8 @@ class Sale(metaclass=PoolMeta):
         errors += [(f'coupons[{i}]', reason) for i, reason in sorted(refused)]
         if errors:
             raise OrderRefused(errors)
+        # kept for the results the confirmation stores (outcome.py)
+        self._ecom_outcome = (rules, outcome)
         for discount in outcome.discounts:
             if discount.rule.id in cart.usage:
                 mine = planned.setdefault(discount.rule.id, _Planned())

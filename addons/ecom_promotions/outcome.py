@@ -1,0 +1,97 @@
+"""What the promotion engine decided for an order, kept when it is
+confirmed: each promotion applied (with its amount) or not (with the
+reason), so that a confirmed order still explains its discounts after the
+campaign has ended or its budget moved."""
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool
+from trytond.transaction import without_check_access
+
+from . import engine
+
+
+class Result(ModelSQL, ModelView):
+    "A promotion applied, or not, to an order when it was confirmed"
+    __name__ = 'ecom.sale.promotion_result'
+    __string__ = "Promotion Result"
+
+    sale = fields.Many2One(
+        'sale.sale', "Order", required=True, readonly=True,
+        ondelete='CASCADE')
+    promotion = fields.Many2One(
+        'sale.promotion', "Promotion", readonly=True, ondelete='SET NULL')
+    name = fields.Char("Promotion Name", readonly=True)
+    applied = fields.Boolean("Applied", readonly=True)
+    amount = Monetary(
+        "Discount", currency='currency', digits='currency', readonly=True)
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+    reason = fields.Char("Why", readonly=True)
+    company = fields.Function(fields.Many2One(
+            'company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('sale', 'ASC'), ('applied', 'DESC'), ('id', 'ASC')]
+
+    @fields.depends('sale', '_parent_sale.currency')
+    def on_change_with_currency(self, name=None):
+        return self.sale.currency if self.sale else None
+
+    @fields.depends('sale', '_parent_sale.company')
+    def on_change_with_company(self, name=None):
+        return self.sale.company if self.sale else None
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('sale.' + clause[0],) + tuple(clause[1:])]
+
+    @classmethod
+    def record(cls, pairs):
+        """Store [(sale, (rules, outcome))] of the engine, replacing what
+        the sales had"""
+        values = []
+        for sale, (rules, outcome) in pairs:
+            names = {r.id: r.name for r in rules}
+            for discount in outcome.discounts:
+                values.append({'sale': sale.id, 'promotion': discount.rule.id,
+                        'name': discount.rule.name, 'applied': True,
+                        'amount': discount.amount, 'reason': discount.why})
+            for rule_id, reason in sorted(outcome.not_applied.items(),
+                    key=lambda r: names[r[0]]):
+                if reason == engine.NO_LINE:
+                    continue
+                values.append({'sale': sale.id, 'promotion': rule_id,
+                        'name': names[rule_id], 'applied': False,
+                        'reason': reason})
+        with without_check_access():
+            cls.delete(cls.search(
+                    [('sale', 'in', [s.id for s, _ in pairs])]))
+            if values:
+                cls.create(values)
+
+
+def outcome_of(sale):
+    "(rules, outcome) of a sale: the intake's, or the engine's now"
+    kept = getattr(sale, '_ecom_outcome', None)
+    if kept is not None:
+        return kept
+    coupon_ids = {n.coupon.id for n in getattr(sale, 'coupons', [])}
+    rules, outcome, _ = sale.ecom_price(sale.lines, coupon_ids)
+    return rules, outcome
+
+
+def record_at_confirmation(sales):
+    """The results of the sales the back office prices (entered by hand, or
+    of a channel whose promotions it prices)"""
+    Result = Pool().get('ecom.sale.promotion_result')
+    pairs = []
+    for sale in sales:
+        channel = getattr(sale, 'ecom_channel', None)
+        if channel and channel.promotion_pricing != 'backoffice':
+            continue  # the storefront's discounts: nothing of ours ran
+        pairs.append((sale, outcome_of(sale)))
+    if pairs:
+        Result.record(pairs)

@@ -1,0 +1,98 @@
+"""Daily work in sao (mixed into the demo browser test, sharing its demo and
+server): a clerk ships an order with its tracking number from Orders to
+Prepare; an accountant settles a capture from To Reconcile; a confirmed
+order opens on its E-commerce page. Screenshots in var/artifacts/."""
+import os
+import time
+
+from tests.server import ROOT
+
+ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts')
+
+
+def displayed(elements):
+    "The first of the elements shown (the other tabs' copies are hidden)"
+    shown = [e for e in elements if e.is_displayed()]
+    assert shown, "no element shown"
+    return shown[0]
+
+
+class DailyWorkBrowser:
+
+    def record(self, model, domain, fields):
+        session = self.server.login('admin', self.password)
+        records = self.server.rpc(f'model.{model}.search_read', domain, 0,
+            None, None, fields, {}, session=session)
+        self.assertEqual(len(records), 1, records)
+        return records[0]
+
+    def ship_first_order(self, driver, wait, By, EC, artifacts):
+        """Orders to Prepare (open): select the most urgent order, Action >
+        Ship, type the tracking number, Ship: the order is shipped"""
+        first = "//tr[td[@data-title='Fulfilment: ']][1]"
+        cell = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    first + "/td[@data-title='Number: ']")))
+        number = cell.text
+        cell.click()
+        displayed(driver.find_elements(By.ID, 'action')).click()
+        wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//a[normalize-space(.)='Ship']"))).click()
+        tracking = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//input[@name='tracking_number']")))
+        # the carrier's channel requires it: the label says so before
+        label = driver.find_element(By.XPATH,
+            "//label[normalize-space(.)='Tracking Number:']")
+        self.assertIn('required', label.get_attribute('class'))
+        tracking.send_keys('RP-BROWSER-1')
+        driver.save_screenshot(os.path.join(artifacts, 'ship-order.png'))
+        displayed(driver.find_elements(By.XPATH,
+                "//div[contains(@class, 'modal-footer')]"
+                "//button[normalize-space(.)='Ship']")).click()
+        wait.until(EC.invisibility_of_element(tracking))
+        sale = self.record('sale.sale', [('number', '=', number)],
+            ['ecom_fulfilment', 'ecom_tracking'])
+        self.assertEqual((sale['ecom_fulfilment'], sale['ecom_tracking']),
+            ('shipped', 'RP-BROWSER-1'))
+        shipped = (first + "/td[@data-title='Fulfilment: ']"
+            "[normalize-space(.)='Shipped']")
+        wait.until(EC.visibility_of_element_located((By.XPATH, shipped)))
+        driver.save_screenshot(os.path.join(artifacts, 'order-shipped.png'))
+        return number
+
+    def open_order(self, driver, wait, By, EC, number, artifacts):
+        "Its row opens the order on the E-commerce page, tracking shown"
+        from selenium.webdriver.common.action_chains import ActionChains
+        cell = ("//tr/td[@data-title='Number: ']"
+            f"[normalize-space(.)='{number}']")
+        row = wait.until(EC.visibility_of_element_located((By.XPATH, cell)))
+        ActionChains(driver).double_click(row).perform()
+        wait.until(lambda d: any(e.is_displayed() and e.get_attribute(
+                        'value') == 'RP-BROWSER-1'
+                for e in d.find_elements(By.XPATH,
+                    "//input[@name='ecom_tracking']")))
+        time.sleep(1)
+        driver.save_screenshot(os.path.join(artifacts, 'order-form.png'))
+
+    def settle_by_hand(self, driver, wait, By, EC, artifacts):
+        """Gateway Payments > To Reconcile: open the first capture, mark it
+        reconciled by hand"""
+        from selenium.webdriver.common.action_chains import ActionChains
+        wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr//*[normalize-space(text())='Gateway Payments']"))
+            ).click()
+        tab = wait.until(EC.visibility_of_any_elements_located((By.XPATH,
+                    "//a[contains(normalize-space(.), 'To Reconcile')]")))
+        displayed(tab).click()
+        cell = "//tr[td[@data-title='Note: ']]/td[@data-title='Reference: ']"
+        wait.until(EC.visibility_of_any_elements_located((By.XPATH, cell)))
+        time.sleep(1)  # the tab's list replaces the first one's
+        row = displayed(driver.find_elements(By.XPATH, cell))
+        reference = row.text
+        ActionChains(driver).double_click(row).perform()
+        button = wait.until(EC.visibility_of_any_elements_located((By.XPATH,
+                    "//button[normalize-space(.)='Reconciled by Hand']")))
+        driver.save_screenshot(os.path.join(artifacts, 'to-reconcile.png'))
+        displayed(button).click()
+        wait.until(lambda d: self.record('ecom.payment.transaction',
+                [('reference', '=', reference)], ['state'])['state']
+            == 'manual')
