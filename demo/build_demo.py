@@ -107,6 +107,7 @@ def setup_accounting(args):
         create_chart,
         create_fiscalyear,
         create_tax,
+        get_accounts,
     )
     from trytond.modules.account_invoice.tests.tools import (
         create_payment_term,
@@ -138,6 +139,13 @@ def setup_accounting(args):
     party.save()
     create_company(party=party, currency=eur)
     create_chart()
+    # orders in dollars and pounds: their payments book the exchange
+    # difference (gain on revenue, loss on expense)
+    accounts = get_accounts()
+    configuration = Model.get('account.configuration')(1)
+    configuration.currency_exchange_credit_account = accounts['revenue']
+    configuration.currency_exchange_debit_account = accounts['expense']
+    configuration.save()
     first = args.today - dt.timedelta(days=400)
     for year in range(first.year, args.today.year + 1):
         fiscalyear = set_fiscalyear_invoice_sequences(create_fiscalyear(

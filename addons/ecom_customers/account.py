@@ -5,6 +5,7 @@ have their pages from ecom_returns, ecom_notifications and ecom_loyalty."""
 from collections import defaultdict
 
 from trytond.model import fields
+from trytond.modules.currency.fields import Monetary
 from trytond.modules.ecom_base.records import per_party
 from trytond.modules.ecom_reports.summary import SEGMENTS
 from trytond.pool import Pool, PoolMeta
@@ -19,15 +20,25 @@ class Party(metaclass=PoolMeta):
         'get_ecom_account')
     ecom_order_count = fields.Function(
         fields.Integer("Orders"), 'get_ecom_account')
-    ecom_lifetime_value = fields.Function(fields.Numeric(
-            "Lifetime Value", digits=(16, 2),
+    ecom_lifetime_value = fields.Function(Monetary(
+            "Lifetime Value", currency='ecom_currency',
+            digits='ecom_currency',
             help="Net sales of the customer's orders, in the company's "
             "currency, as of the last report refresh."), 'get_ecom_account')
+    ecom_currency = fields.Function(fields.Many2One(
+            'currency.currency', "Company Currency"), 'get_ecom_currency')
     ecom_rfm_segment = fields.Function(fields.Selection(
             [(None, "")] + SEGMENTS, "RFM Segment"), 'get_ecom_account')
     ecom_segments = fields.Function(fields.Many2Many(
             'ecom.customer.segment', None, None, "Segments", readonly=True),
         'get_ecom_account')
+
+    @classmethod
+    def get_ecom_currency(cls, parties, name):
+        Company = Pool().get('company.company')
+        company = Transaction().context.get('company')
+        currency = Company(company).currency.id if company else None
+        return {p.id: currency for p in parties}
 
     @classmethod
     def get_ecom_account(cls, parties, names):
