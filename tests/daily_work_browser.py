@@ -35,7 +35,8 @@ class DailyWorkBrowser:
         number = cell.text
         sale = self.record('sale.sale', [('number', '=', number)],
             ['ecom_delivery', 'ecom_channel.require_tracking'])
-        needs_tracking = (sale['ecom_delivery'] != 'pickup'
+        pickup = sale['ecom_delivery'] == 'pickup'
+        needs_tracking = (not pickup
             and sale['ecom_channel.']['require_tracking'])
         cell.click()
         displayed(driver.find_elements(By.ID, 'action')).click()
@@ -57,9 +58,9 @@ class DailyWorkBrowser:
         sale = self.record('sale.sale', [('number', '=', number)],
             ['ecom_fulfilment', 'ecom_tracking'])
         self.assertEqual((sale['ecom_fulfilment'], sale['ecom_tracking']),
-            ('shipped', 'RP-BROWSER-1'))
+            ('delivered' if pickup else 'shipped', 'RP-BROWSER-1'))
         shipped = (first + "/td[@data-title='Fulfilment: ']"
-            "[normalize-space(.)='Shipped']")
+            f"[normalize-space(.)='{'Delivered' if pickup else 'Shipped'}']")
         wait.until(EC.visibility_of_element_located((By.XPATH, shipped)))
         driver.save_screenshot(os.path.join(artifacts, 'order-shipped.png'))
         return number
