@@ -156,6 +156,16 @@ class PromotionsHTTPTests:
                     sorted(l['description'].split(':')[0]
                         for l in discounts),
                     sorted(d['name'] for d in priced['discounts']))
+                # the confirmed order keeps what applied (the cart's
+                # discounts) among the promotions the intake weighed
+                results = self.rpc(
+                    'model.ecom.sale.promotion_result.search_read',
+                    [('sale', '=', sale['id']), ('applied', '=', True)],
+                    0, None, None, ['name', 'amount'], {})
+                self.assertEqual(
+                    sorted((r['name'], r['amount']) for r in results),
+                    sorted((d['name'], Decimal(d['amount']))
+                        for d in priced['discounts']))
         # what the first carts must say, to the cent (VAT 21%)
         status, priced = self.post_cart(
             self.cart([(campaign, 1), (pair, 3)], shipping='4.90'))

@@ -5,7 +5,7 @@ campaign has ended or its budget moved."""
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from . import engine
 
@@ -73,11 +73,27 @@ class Result(ModelSQL, ModelView):
                 cls.create(values)
 
 
+def _kept():
+    """{id(sale): (sale, rules, outcome)} the intake priced in this
+    transaction (a record has no room for more attributes; the transaction
+    object does, and a retried intake starts a new one)"""
+    transaction = Transaction()
+    kept = getattr(transaction, '_ecom_outcomes', None)
+    if kept is None:
+        kept = transaction._ecom_outcomes = {}
+    return kept
+
+
+def keep(sale, rules, outcome):
+    "What the intake priced sale with, for its confirmation"
+    _kept()[id(sale)] = (sale, rules, outcome)
+
+
 def outcome_of(sale):
     "(rules, outcome) of a sale: the intake's, or the engine's now"
-    kept = getattr(sale, '_ecom_outcome', None)
-    if kept is not None:
-        return kept
+    kept = _kept().pop(id(sale), None)
+    if kept is not None and kept[0] is sale:
+        return kept[1:]
     coupon_ids = {n.coupon.id for n in getattr(sale, 'coupons', [])}
     rules, outcome, _ = sale.ecom_price(sale.lines, coupon_ids)
     return rules, outcome

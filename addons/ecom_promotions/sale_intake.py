@@ -5,6 +5,7 @@ from trytond.modules.ecom_orders.exceptions import OrderRefused
 from trytond.pool import PoolMeta
 
 from . import engine, pricing
+from .outcome import keep
 
 NO_LINE_DISCOUNT = ("must be 0: the channel's promotions are priced by the "
     "back office (send coupon codes)")
@@ -49,8 +50,8 @@ class Sale(metaclass=PoolMeta):
         errors += [(f'coupons[{i}]', reason) for i, reason in sorted(refused)]
         if errors:
             raise OrderRefused(errors)
-        # kept for the results the confirmation stores (outcome.py)
-        self._ecom_outcome = (rules, outcome)
+        # kept for the results the confirmation stores
+        keep(self, rules, outcome)
         for discount in outcome.discounts:
             if discount.rule.id in cart.usage:
                 mine = planned.setdefault(discount.rule.id, _Planned())
