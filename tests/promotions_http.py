@@ -158,10 +158,10 @@ class PromotionsHTTPTests:
                     sorted(d['name'] for d in priced['discounts']))
                 # the confirmed order keeps what applied (the cart's
                 # discounts) among the promotions the intake weighed
-                results = self.rpc(
-                    'model.ecom.sale.promotion_result.search_read',
-                    [('sale', '=', sale['id']), ('applied', '=', True)],
-                    0, None, None, ['name', 'amount'], {})
+                results = self.read('ecom.sale.promotion_result',
+                    self.rpc('model.ecom.sale.promotion_result.search',
+                        [('sale', '=', sale['id']), ('applied', '=', True)],
+                        0, None, None, {}), ['name', 'amount'])
                 self.assertEqual(
                     sorted((r['name'], r['amount']) for r in results),
                     sorted((d['name'], Decimal(d['amount']))
