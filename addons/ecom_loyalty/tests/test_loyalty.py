@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.ecom_customers.tests.tools import draft_sale as _sale
+from trytond.modules.ecom_customers.tests.tools import draft_sale
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
 from trytond.transaction import Transaction
@@ -107,21 +107,21 @@ class LoyaltyMixin:
         with set_company(company):
             _program(company, earn_rate=Decimal('1.5'))
             ana = _customer()
-            sale = _sale(company, ana, Decimal('80.00'))
+            sale = draft_sale(company, ana, Decimal('80.00'))
             Sale.write([sale], {'state': 'processing'})
             Sale.ecom_earn_points([sale])
             Sale.ecom_earn_points([sale])
             account, = Account.search([('party', '=', ana.id)])
             self.assertEqual(account.balance, 120)  # 80 x 1.5
 
-            draft = _sale(company, ana, Decimal('50.00'))
+            draft = draft_sale(company, ana, Decimal('50.00'))
             line = draft.ecom_redeem_points(100)
             self.assertEqual(line.amount, Decimal('-1.00'))
             self.assertEqual(line.description, "Loyalty points: 100")
             self.assertEqual(Sale(draft.id).untaxed_amount, Decimal('49.00'))
             self.assertEqual(Account(account.id).balance, 20)
             with self.assertRaises(LoyaltyError) as cm:
-                _sale(company, ana, Decimal('0.10')).ecom_redeem_points(20)
+                draft_sale(company, ana, Decimal('0.10')).ecom_redeem_points(20)
             self.assertIn("more than the goods of the order",
                 cm.exception.message)
 
@@ -142,7 +142,7 @@ class LoyaltyMixin:
         with set_company(company):
             _program(company)
             ana = _customer()
-            sale = _sale(company, ana, Decimal('80.00'))  # 2 x 40
+            sale = draft_sale(company, ana, Decimal('80.00'))  # 2 x 40
             Sale.write([sale], {'state': 'processing'})
             Sale.ecom_earn_points([sale])
             account, = Account.search([('party', '=', ana.id)])
