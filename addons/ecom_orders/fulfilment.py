@@ -108,6 +108,13 @@ class Sale(metaclass=PoolMeta):
             default.setdefault(name, None)
         return super().copy(sales, default=default)
 
+    def ecom_needs_tracking(self):
+        """Whether its carrier shipments leave only with a tracking number
+        (the channel requires it; a pickup needs none)"""
+        channel = self.ecom_channel
+        return bool(channel and channel.require_tracking
+            and self.ecom_delivery != 'pickup')
+
     def get_ecom_late(self, name):
         if not self.ecom_due:
             return False

@@ -68,17 +68,12 @@ class Ship(Wizard):
             'sales': [s.id for s in sales],
             'carrier': carrier.id if carrier else None,
             'single': len(sales) == 1,
-            'tracking_required': any(self._needs_tracking(s) for s in sales),
+            'tracking_required': any(s.ecom_needs_tracking() for s in sales),
             }
 
     @staticmethod
     def _shipments(sale):
         return [s for s in sale.shipments if s.state in OPEN]
-
-    @staticmethod
-    def _needs_tracking(sale):
-        return (sale.ecom_channel.require_tracking
-            and sale.ecom_delivery != 'pickup')
 
     def _numbers(self, sales):
         "{sale: tracking number}, or ValidationError naming the field"
@@ -99,7 +94,7 @@ class Ship(Wizard):
                         lines=len(numbers), orders=len(sales)))
             numbers += [None] * (len(sales) - len(numbers))
         for sale, number in zip(sales, numbers):
-            if not number and self._needs_tracking(sale):
+            if not number and sale.ecom_needs_tracking():
                 raise ValidationError(gettext(
                         'ecom_orders.msg_ship_tracking_required',
                         field=self.start.__class__._fields[field].string,

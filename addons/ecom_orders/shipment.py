@@ -73,9 +73,7 @@ class ShipmentOut(metaclass=PoolMeta):
             with without_check_access():
                 sales = shipment.ecom_sales()
             for sale in sales:
-                channel = sale.ecom_channel
-                if (channel and channel.require_tracking
-                        and sale.ecom_delivery != 'pickup'):
+                if sale.ecom_needs_tracking():
                     raise ValidationError(gettext(
                             'ecom_orders.msg_shipment_tracking_required',
                             shipment=shipment.rec_name,

@@ -52,25 +52,37 @@ class Result(ModelSQL, ModelView):
     def record(cls, pairs):
         """Store [(sale, (rules, outcome))] of the engine, replacing what
         the sales had"""
-        values = []
-        for sale, (rules, outcome) in pairs:
-            names = {r.id: r.name for r in rules}
-            for discount in outcome.discounts:
-                values.append({'sale': sale.id, 'promotion': discount.rule.id,
-                        'name': discount.rule.name, 'applied': True,
-                        'amount': discount.amount, 'reason': discount.why})
-            for rule_id, reason in sorted(outcome.not_applied.items(),
-                    key=lambda r: names[r[0]]):
-                if reason == engine.NO_LINE:
-                    continue
-                values.append({'sale': sale.id, 'promotion': rule_id,
-                        'name': names[rule_id], 'applied': False,
-                        'reason': reason})
+        values = [{'sale': sale.id, 'promotion': rule_id, 'name': name,
+                    'applied': applied, 'amount': amount, 'reason': why}
+            for sale, (rules, outcome) in pairs
+            for rule_id, name, applied, amount, why in decisions(
+                rules, outcome)]
         with without_check_access():
             cls.delete(cls.search(
                     [('sale', 'in', [s.id for s, _ in pairs])]))
             if values:
                 cls.create(values)
+
+
+def decisions(rules, outcome):
+    """[(promotion id, name, applied, discount, why)] of an engine outcome:
+    the discounts in the engine's order, then the promotions that did not
+    apply by name (not those without a line they could apply to)"""
+    names = {r.id: r.name for r in rules}
+    result = [(d.rule.id, d.rule.name, True, d.amount, d.why)
+        for d in outcome.discounts]
+    result += [(i, names[i], False, None, reason)
+        for i, reason in sorted(outcome.not_applied.items(),
+            key=lambda r: names[r[0]])
+        if reason != engine.NO_LINE]
+    return result
+
+
+def engine_outcome(sale):
+    "(rules, outcome) of the engine for the sale's lines and coupons, now"
+    coupon_ids = {n.coupon.id for n in getattr(sale, 'coupons', [])}
+    rules, outcome, _ = sale.ecom_price(sale.lines, coupon_ids)
+    return rules, outcome
 
 
 def _kept():
@@ -94,9 +106,7 @@ def outcome_of(sale):
     kept = _kept().pop(id(sale), None)
     if kept is not None and kept[0] is sale:
         return kept[1:]
-    coupon_ids = {n.coupon.id for n in getattr(sale, 'coupons', [])}
-    rules, outcome, _ = sale.ecom_price(sale.lines, coupon_ids)
-    return rules, outcome
+    return engine_outcome(sale)
 
 
 def record_at_confirmation(sales):

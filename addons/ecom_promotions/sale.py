@@ -147,15 +147,10 @@ class Sale(metaclass=PoolMeta):
             return '\n'.join(f"Applied: {l.description} ({l.amount})"
                 for l in self.lines
                 if getattr(l, 'ecom_discount', False)) or None
-        coupon_ids = {n.coupon.id for n in getattr(self, 'coupons', [])}
-        rules, outcome, _ = self.ecom_price(self.lines, coupon_ids)
-        names = {r.id: r.name for r in rules}
-        text = [f"Applied: {d.rule.name} -{d.amount} ({d.why})"
-            for d in outcome.discounts]
-        text += [f"Not applied: {names[i]}: {reason}"
-            for i, reason in sorted(outcome.not_applied.items(),
-                key=lambda r: names[r[0]])
-            if reason != engine.NO_LINE]
+        text = [f"Applied: {name} -{amount} ({why})" if applied
+            else f"Not applied: {name}: {why}"
+            for _, name, applied, amount, why in outcome.decisions(
+                *outcome.engine_outcome(self))]
         return '\n'.join(text) or None
 
     # Workflow -----------------------------------------------------------
