@@ -99,6 +99,28 @@ def drop_database(database):
                 os.unlink(name)
 
 
+def execute_sql(database, env, query, params):
+    """One committed statement on the database (served with ``env``),
+    behind the server's back: for a state no user may write (qmark
+    parameters)"""
+    uri = env.get('TRYTOND_DATABASE__URI', '')
+    if uri.startswith('postgresql'):
+        import psycopg
+        with psycopg.connect(uri.rstrip('/') + '/' + database,
+                autocommit=True) as connection:
+            connection.execute(query.replace('?', '%s'), params)
+    else:
+        import sqlite3
+        path = os.path.join(env.get('TRYTOND_DATABASE__PATH', ''),
+            database + '.sqlite')
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            with connection:
+                connection.execute(query, params)
+        finally:
+            connection.close()
+
+
 def small_demo_pool(database, keep, products, customers):
     """The pool of a small demo database without orders, built first (and
     its time printed) unless keep; for the benchmarks"""

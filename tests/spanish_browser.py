@@ -3,6 +3,7 @@ demo and server): every menu entry of ours translated, and sao shows it."""
 import glob
 import os
 import shutil
+import time
 
 import polib
 
@@ -29,19 +30,45 @@ def chromium(tmp, profile='chromium'):
         service=Service(shutil.which('chromedriver')), options=options)
 
 
+def log_in(driver, login, password, seconds=120):
+    """Fill sao's login dialog, then its password dialog. An Enter pressed
+    before sao has bound the dialog's submit reloads the page (seen on a
+    loaded CI machine: the password dialog never came): the login is
+    entered again until the password dialog shows"""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def visible(what, seconds=15):
+        return WebDriverWait(driver, seconds).until(
+            EC.visibility_of_element_located((By.CSS_SELECTOR, what)))
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            field = visible('#login')
+            if field.get_attribute('value') != login:
+                field.clear()
+                field.send_keys(login)
+            field.send_keys(Keys.ENTER)
+            visible('input[type=password]').send_keys(password, Keys.ENTER)
+            return
+        except WebDriverException:  # timed out, stale, disabled field
+            if time.monotonic() > deadline:
+                raise
+
+
 def open_menu(driver, wait, url, login, password, root, entries,
         screenshot):
     "Log in through sao, expand the root menu, see its entries, screenshot"
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
 
     def visible(how, what):
         return wait.until(EC.visibility_of_element_located((how, what)))
     driver.get(url)
-    visible(By.CSS_SELECTOR, '#login').send_keys(login, Keys.ENTER)
-    visible(By.CSS_SELECTOR, 'input[type=password]').send_keys(
-        password, Keys.ENTER)
+    log_in(driver, login, password)
     visible(By.XPATH, f"//tr[.//*[normalize-space(text())='{root}']]"
         ).find_element(By.CSS_SELECTOR, '.expander').click()
     for name in entries:

@@ -153,25 +153,36 @@ class IntakeHTTPTest(
                 'party.party', 'party.address', 'stock.move',
                 'account.invoice']}
 
-    def settled_footprint(self, timeout=120):
+    def settled_footprint(self, timeout=90):
         """The footprint once what earlier requests started (processed
         after their answers) has finished: no event left to process, no
         sale left to process (whatever confirmed it: a webhook's event, a
-        capture, a change), the same twice, 1 s apart"""
+        capture, a change), the same twice, 1 s apart. Fails, saying what
+        is left, if that does not happen (it used to wait and go on: a CI
+        run spent 48 min in these waits and told nothing)"""
         deadline = time.monotonic() + timeout
         before = self.footprint()
-        while time.monotonic() < deadline:
+        while True:
             time.sleep(1)
             now = self.footprint()
             # A confirmed sale has its processing (shipment, invoice) still
             # to come: seen on PostgreSQL, a sale of an earlier test was
             # processed during the next test's refused request.
-            if now == before and not self.count('ecom.storefront.event',
-                    [('state', '=', 'received')]) and not self.count(
-                    'sale.sale', [('state', '=', 'confirmed')]):
+            events = self.rpc('model.ecom.storefront.event.search_read',
+                [('state', '=', 'received')], 0, 5, None,
+                ['storefront_number', 'attempts', 'note'], {})
+            sales = self.rpc('model.sale.sale.search_read',
+                [('state', '=', 'confirmed')], 0, 5, None,
+                ['number', 'ecom_external_id', 'create_date'], {})
+            if now == before and not events and not sales:
                 return now
+            if time.monotonic() > deadline:
+                errors = self.rpc('model.ir.error.search_read', [], 0, 3,
+                    [('id', 'DESC')], ['origin', 'message'], {})
+                self.fail(f"not settled after {timeout} s: received "
+                    f"events {events}, confirmed sales {sales}, footprint "
+                    f"{before} then {now}, last task errors {errors}")
             before = now
-        return before
 
     def order(self, lines=None, shipping='4.90', **changes):
         skus = list(self.fx['skus'].items())

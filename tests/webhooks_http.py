@@ -150,6 +150,38 @@ class WebhooksHTTPTests:
         self.assertEqual(sale['ecom_external_id'], str(order['id']))
         self.assertEqual(sale['state'], 'processing')
 
+    def test_busy_event_retried_without_cron(self):
+        """An event left received by a busy database is processed seconds
+        after the next drain, with no cron running (this server runs none)"""
+        product_ref = str(random.randrange(10**6, 10**7))
+        order = self.woo_order(sku='', product_id=int(product_ref))
+        _, answer, _ = self.deliver_woo(order, 'order.created')
+        self.assertEqual(self.event_of(answer)['state'], 'exception')
+        sku = next(iter(self.fx['skus']))
+        product, = self.rpc('model.product.product.search',
+            [('code', '=', sku)], 0, 1, None, {})
+        self.rpc('model.ecom.channel.listing.create', [{
+                    'channel': self.fx['woo'],
+                    'storefront_product': product_ref,
+                    'storefront_variant': '0', 'product': product}], {})
+        # what a batch that found the database busy leaves (nobody may
+        # write an event; no Retry clicked)
+        from tests.server import execute_sql
+        execute_sql(self.database, self.env, "UPDATE ecom_storefront_event SET "
+            "state = 'received', code = NULL, errors = NULL, attempts = 1 "
+            "WHERE id = ?", (answer['event'],))
+        other = self.woo_order()
+        self.deliver_woo(other, 'order.created')  # a drain runs, and ends
+        self.assertEqual(self.processed([str(other['id'])], 60), 1)
+        deadline = time.monotonic() + 30
+        while True:
+            event = self.event_of(answer)
+            if event['state'] != 'received' or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        self.assertEqual(event['state'], 'done', event)
+        self.assertEqual(self.processed([str(order['id'])], 60), 1)
+
     def test_webhook_cancelled_before_shipping(self):
         "Created, then cancelled in the storefront: sale and shipment cancelled"
         order = self.woo_order('processing', '2026-11-30T09:00:00')

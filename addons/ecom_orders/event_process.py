@@ -16,6 +16,7 @@ refunded) unless it is not newer than the last change applied.
 """
 import contextlib
 import logging
+import random
 import threading
 import time
 from collections import defaultdict
@@ -56,6 +57,10 @@ _store_locks = defaultdict(threading.Lock)
 _inflight = defaultdict(int)
 _last_receipt = defaultdict(float)
 _inflight_lock = threading.Lock()
+# Busy events: retried by a drain of their own this many times, then by
+# the cron alone.
+QUICK_RETRIES = 5
+_retry_timers = {}
 
 
 @contextlib.contextmanager
@@ -124,7 +129,39 @@ def drain(database_name, retry=False):
             finally:
                 lock.release()
             if not _pending(pool, retry, seen):
-                return
+                break
+        _retry_soon(pool)
+
+
+def _retry_soon(pool):
+    """Events that found the database busy (or failed unexpectedly) are
+    tried again by a drain of their own a few seconds later, up to
+    QUICK_RETRIES times, then by the cron only: a webhook's order does not
+    wait for the next cron run, nor for a process that runs none (seen on
+    a loaded CI machine: an event left received for the rest of the run)"""
+    Event = pool.get('ecom.storefront.event')
+    with Transaction().start(pool.database_name, 0, readonly=True):
+        if not Event.search([('state', '=', 'received'),
+                    ('attempts', '>', 0), ('attempts', '<', QUICK_RETRIES),
+                    ], limit=1):
+            return
+    name = pool.database_name
+    with _inflight_lock:
+        if name in _retry_timers:
+            return
+        timer = _retry_timers[name] = threading.Timer(
+            random.uniform(1, 3), _retry_now, (name,))
+    timer.daemon = True
+    timer.start()
+
+
+def _retry_now(database_name):
+    with _inflight_lock:
+        _retry_timers.pop(database_name, None)
+    try:
+        drain(database_name, retry=True)
+    except Exception:
+        logger.exception("retry of storefront events failed")
 
 
 def _domain(retry, seen):
@@ -201,7 +238,7 @@ def _guarded(pool, event_ids, func, *args):
             for event in Event.browse(event_ids):
                 Event.write([event], {'attempts': event.attempts + 1,
                         'note': "internal error (see the server log); "
-                        "retried by the cron"})
+                        "retried shortly, then by the cron"})
             transaction.commit()
 
 
@@ -267,7 +304,7 @@ def _record_created(items):
             continue  # made meanwhile: applied as a change next round
         if result.http_status == 503:
             Event.write([event], {'attempts': event.attempts + 1,
-                    'note': "the database was busy; retried by the cron"})
+                    'note': "the database was busy; retried shortly, then by the cron"})
             continue
         if result.code == 'cancelled':
             Event.write([event], {'state': 'ignored',
