@@ -205,7 +205,7 @@ def fill(args, pool, extras):
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)
-            promotions.build(shop['shop'], log)
+            promotions.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

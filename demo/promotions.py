@@ -2,14 +2,24 @@
 they do not reprice): a weekend campaign on Footwear, 3x2 on bottles, a
 welcome coupon for first orders, 15% for the Wholesale group, free shipping
 in Spain from 60 EUR, a flyer's generated codes, and an ended summer sale
-(the "why not" of any cart)."""
+(the "why not" of any cart). Then the mobile app's promotions are priced by
+the back office, and its ORDERS orders of today keep what the engine
+decided (the order's Promotions tab)."""
 import datetime as dt
 from decimal import Decimal
 
 from trytond.pool import Pool
 
+ORDERS = 3
 
-def build(shop, log):
+
+def build(data, log):
+    promotions = create(data['shop'], log)
+    priced_orders(data, log)
+    return promotions
+
+
+def create(shop, log):
     pool = Pool()
     Category = pool.get('product.category')
     PartyCategory = pool.get('party.category')
@@ -79,3 +89,54 @@ def build(shop, log):
             ])
     log(f"{len(promotions)} promotions and their coupons")
     return promotions
+
+
+def priced_orders(data, log):
+    """ORDERS paid orders of the mobile app placed this morning, priced by
+    the back office: 3 bottles (3x2), other goods and shipping (free in
+    Spain from 60 EUR), confirmed and processed like the history's"""
+    from . import history
+    pool = Pool()
+    Channel = pool.get('ecom.channel')
+    Product = pool.get('product.product')
+    Sale = pool.get('sale.sale')
+    Invoice = pool.get('account.invoice')
+    channel, = [c for c, _ in data['channels'] if c.code == 'app']
+    Channel.write([channel], {'promotion_pricing': 'backoffice'})
+    bottle, = Product.search([('template.categories.name', '=', "Bottles"),
+            ('salable', '=', True)], order=[('id', 'ASC')], limit=1)
+    other = [p for p in data['products'] if p != bottle][:ORDERS]
+    spanish = [c for c in data['customers']
+        if c.addresses[0].country and c.addresses[0].country.code == 'ES']
+    shipping = channel.shipping_product
+    today = dt.date.today()
+    moment = dt.datetime.now().replace(minute=0, second=0, microsecond=0)
+    sales = []
+    for i, (party, product) in enumerate(zip(spanish[-ORDERS:], other)):
+        lines = [(bottle, 3), (product, 1), (shipping, 1)]
+        sale = Sale(company=data['company'], party=party,
+            invoice_address=party.addresses[0],
+            shipment_address=party.addresses[0], sale_date=today,
+            currency=data['company'].currency, web_shop=data['shop'],
+            warehouse=data['shop'].warehouse,
+            payment_term=data['payment_term'], ecom_channel=channel,
+            ecom_external_id=f"P{i + 1}", web_id=f"app-P{i + 1}",
+            ecom_payment_state='paid',
+            ecom_ordered_at=moment - dt.timedelta(hours=i + 1),
+            ecom_delivery='carrier')
+        sale.lines = [{'type': 'line', 'product': p.id, 'unit': p.sale_uom.id,
+                'quantity': q, 'unit_price': (shipping.template.list_price
+                    if p == shipping else data['prices'][p.id]),
+                'taxes': [data['tax'].id]} for p, q in lines]
+        sale.ecom_apply_discounts()  # what the intake adds for this channel
+        sales.append(sale)
+    Sale.save(sales)
+    Sale.quote(sales)
+    Sale.confirm(sales)
+    Sale.process(sales)
+    history.drop_queued_tasks()
+    sales = Sale.browse([s.id for s in sales])
+    Invoice.post([i for s in sales for i in s.invoices])
+    history.record_payments(history.make_rng(1), sales)
+    history.run_queued_tasks()
+    log(f"{len(sales)} app orders priced by the back office")

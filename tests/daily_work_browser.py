@@ -1,7 +1,8 @@
 """Daily work in sao (mixed into the demo browser test, sharing its demo and
 server): a clerk ships an order with its tracking number from Orders to
 Prepare; an accountant settles a capture from To Reconcile; a confirmed
-order opens on its E-commerce page. Screenshots in var/artifacts/."""
+order opens on its E-commerce page, and one priced by the back office shows
+its promotions. Screenshots in var/artifacts/."""
 import os
 import time
 
@@ -78,6 +79,35 @@ class DailyWorkBrowser:
                     "//input[@name='ecom_tracking']")))
         time.sleep(1)
         driver.save_screenshot(os.path.join(artifacts, 'order-form.png'))
+
+    def open_order_promotions(self, driver, wait, By, EC, artifacts):
+        """Orders to Prepare again: an order of the mobile app (priced by
+        the back office) shows the promotions applied on its first page,
+        and on its Promotions tab each promotion applied or not, and why"""
+        from selenium.webdriver.common.action_chains import ActionChains
+        sale = self.record('sale.sale', [('ecom_external_id', '=', 'P1'),
+                ('ecom_channel.code', '=', 'app')], ['number'])
+        wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr//*[normalize-space(text())='Orders to Prepare']"))
+            ).click()
+        cell = ("//tr/td[@data-title='Number: ']"
+            f"[normalize-space(.)='{sale['number']}']")
+        wait.until(EC.visibility_of_any_elements_located((By.XPATH, cell)))
+        time.sleep(1)  # the new tab's list replaces the first one's
+        ActionChains(driver).double_click(
+            displayed(driver.find_elements(By.XPATH, cell))).perform()
+        wait.until(lambda d: any(e.is_displayed() and '3x2 on bottles' in (
+                        e.get_attribute('value') or '')
+                for e in d.find_elements(By.XPATH,
+                    "//input[@name='ecom_promotions_applied']")))
+        displayed(driver.find_elements(By.XPATH,
+                "//a[normalize-space(.)='Promotions']")).click()
+        for text in ["3x2 on bottles", "needs its coupon code"]:
+            wait.until(EC.visibility_of_any_elements_located((By.XPATH,
+                        f"//td[contains(normalize-space(.), '{text}')]")))
+        time.sleep(1)
+        driver.save_screenshot(
+            os.path.join(artifacts, 'order-promotions.png'))
 
     def settle_by_hand(self, driver, wait, By, EC, artifacts):
         """Gateway Payments > To Reconcile: open the first capture, mark it

@@ -17,7 +17,7 @@ import unittest
 
 from trytond.pyson import PYSONDecoder
 
-from demo import webhooks
+from demo import promotions, webhooks
 from tests.daily_work_browser import DailyWorkBrowser
 from tests.server import ROOT, Server, build_demo, drop_database
 from tests.spanish_browser import SpanishBrowserTests, chromium, open_menu
@@ -92,7 +92,13 @@ class DemoBrowserTest(
         orders = self.count(session, 'sale.sale', [
                 ('ecom_channel', '!=', None), ('origin', '=', None),
                 ('ecom_external_id', 'not like', '%-R%')])
-        self.assertEqual(orders, SIZES['orders'] + webhooks.SALES)
+        self.assertEqual(orders,
+            SIZES['orders'] + webhooks.SALES + promotions.ORDERS)
+        # the mobile app's orders keep what the promotions engine decided
+        self.assertGreaterEqual(self.count(session,
+                'ecom.sale.promotion_result', [('applied', '=', True),
+                    ('sale.ecom_channel.code', '=', 'app')]),
+            promotions.ORDERS)
         self.assertEqual(self.count(session, 'ecom.storefront.event',
                 [('state', '=', 'exception')]), webhooks.EXCEPTIONS)
         us_sale, = self.server.rpc('model.sale.sale.search_read', [
@@ -330,6 +336,7 @@ class DemoBrowserTest(
             self.open_orders_to_prepare(driver, wait, By, EC)
             number = self.ship_first_order(driver, wait, By, EC, ARTIFACTS)
             self.open_order(driver, wait, By, EC, number, ARTIFACTS)
+            self.open_order_promotions(driver, wait, By, EC, ARTIFACTS)
             self.settle_by_hand(driver, wait, By, EC, ARTIFACTS)
             for name, tabs, screenshot in [
                     ("Returns", ["To Approve", "Approved"], 'returns.png'),

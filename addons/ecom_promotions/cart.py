@@ -143,7 +143,7 @@ def price_cart(channel_id, request):
         shipping=shipping, country=country,
         groups=groups, first_order=first, shop=store.shop,
         moment=datetime.datetime.now(), coupons=frozenset(found.values()),
-        convert=convert)
+        convert=convert, timezone=store.timezone)
     # formula campaigns set the unit prices first, as on a staff sale
     rules = pricing.rules_for(store.company)
     campaigns = engine.campaign_prices(rules, cart)

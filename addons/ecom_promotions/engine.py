@@ -29,6 +29,7 @@ up to the rule's amount exactly.
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from zoneinfo import ZoneInfo
 
 CLASSES = ('line', 'order', 'shipping')
 KIND_CLASS = {
@@ -179,6 +180,7 @@ class Cart:
     by_product: dict = field(default_factory=dict)   # set by evaluate
     by_category: dict = field(default_factory=dict)  # set by evaluate
     convert: object = None   # callable(amount, from currency) -> cart's
+    timezone: str | None = None  # the company's: for the times in reasons
 
     def quantize(self, amount):
         return amount.quantize(Decimal(1).scaleb(-self.digits),
@@ -333,15 +335,23 @@ def _money(amount):
     return f'{amount:.2f}'
 
 
+def _when(moment, timezone):
+    "A naive UTC date-time as the company reads it (its time zone named)"
+    moment = moment.replace(tzinfo=datetime.UTC)
+    if timezone:
+        moment = moment.astimezone(ZoneInfo(timezone))
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
 def _check_conditions(rule, cart, goods):
     "The matching lines of the rule, or NotApplied saying why not"
     matching = _matching(rule, cart)
     if rule.klass != 'shipping' and not matching:
         raise NotApplied(NO_LINE)
     if rule.starts and cart.moment and cart.moment < rule.starts:
-        raise NotApplied(f"starts {rule.starts:%Y-%m-%d %H:%M} UTC")
+        raise NotApplied(f"starts {_when(rule.starts, cart.timezone)}")
     if rule.ends and cart.moment and cart.moment >= rule.ends:
-        raise NotApplied(f"ended {rule.ends:%Y-%m-%d %H:%M} UTC")
+        raise NotApplied(f"ended {_when(rule.ends, cart.timezone)}")
     if rule.shops and cart.shop not in rule.shops:
         raise NotApplied("not offered in this web shop")
     if rule.coupons and not (rule.coupons & cart.coupons):

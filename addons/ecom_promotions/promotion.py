@@ -73,7 +73,8 @@ class Promotion(metaclass=PoolMeta):
         help="Count the units of each product apart; unticked, any "
         "matching products make a group (the cheapest is discounted).")
     ecom_starts = fields.DateTime("Starts At",
-        help="With the dates, the moment the promotion starts (UTC).")
+        help="With the dates, the moment the promotion starts (shown in "
+        "your time zone).")
     ecom_ends = fields.DateTime("Ends At",
         domain=[If(Bool(Eval('ecom_starts')) & Bool(Eval('ecom_ends')),
                 [('ecom_ends', '>', Eval('ecom_starts'))], [])])

@@ -34,6 +34,12 @@ class Sale(metaclass=PoolMeta):
             states={'invisible': ~Eval('lines')
                 | ~Eval('state').in_(['draft', 'quotation'])}),
         'get_ecom_promotions_explained')
+    ecom_promotions_applied = fields.Function(fields.Char(
+            "Promotions Applied",
+            help="The promotions that discounted the order when it was "
+            "confirmed, with their amounts (all of them, applied or not, "
+            "on the Promotions tab)."),
+        'get_ecom_promotions_applied')
     ecom_promotion_results = fields.One2Many(
         'ecom.sale.promotion_result', 'sale', "Promotion Results",
         readonly=True,
@@ -91,7 +97,8 @@ class Sale(metaclass=PoolMeta):
             moment=(getattr(self, 'ecom_ordered_at', None)
                 or datetime.datetime.now()),
             coupons=frozenset(coupon_ids),
-            convert=pricing.converter(self.currency, date))
+            convert=pricing.converter(self.currency, date),
+            timezone=self.company.timezone)
         return cart, taxes, shipping_taxes
 
     def ecom_price(self, lines, coupon_ids=frozenset()):
@@ -140,6 +147,23 @@ class Sale(metaclass=PoolMeta):
                 message = 'ecom_promotions.msg_why_' + why.key
                 why = gettext(message, **why.values)
         return f"{name}: {why}"
+
+    @classmethod
+    def get_ecom_promotions_applied(cls, sales, name):
+        "One read of the stored results for all the sales"
+        pool = Pool()
+        Result = pool.get('ecom.sale.promotion_result')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        texts = {s.id: [] for s in sales}
+        currencies = {s.id: s.currency for s in sales}
+        for result in Result.search([
+                    ('sale', 'in', list(texts)), ('applied', '=', True)],
+                order=[('sale', 'ASC'), ('id', 'ASC')]):
+            sale = result.sale.id
+            texts[sale].append(f"{result.name} (-"
+                f"{lang.currency(result.amount, currencies[sale])})")
+        return {i: ', '.join(t) or None for i, t in texts.items()}
 
     def get_ecom_promotions_explained(self, name):
         if self.state not in {'draft', 'quotation'}:
