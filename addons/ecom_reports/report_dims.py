@@ -20,6 +20,8 @@ from .report_base import (
     rate,
 )
 
+LABEL = 24  # characters of a chart label
+
 
 class DimensionMixin(ReportMixin):
     "Sum the summary's measures per dimension over the context range"
@@ -90,6 +92,9 @@ class Product(DimensionMixin, ModelSQL, ModelView):
     product = fields.Many2One(
         'product.product', "Product",
         context={'company': Eval('company', -1)}, depends={'company'})
+    label = fields.Function(fields.Char("Product Name",
+            help="Without its code, shortened: the chart's labels."),
+        'get_label')
     orders = fields.Integer("Orders")
     quantity = fields.Float("Net Units")
     sold_quantity = fields.Float("Units Sold")
@@ -108,6 +113,14 @@ class Product(DimensionMixin, ModelSQL, ModelView):
     def _keys(cls, tables):
         summary = tables['summary']
         return [('product', summary.product)]
+
+    @classmethod
+    def get_label(cls, reports, name):
+        "The products' names (one read), cut to fit a chart's axis"
+        def short(name):
+            return name if len(name) <= LABEL else name[:LABEL - 1] + '…'
+        return {r.id: short(r.product.name) if r.product else None
+            for r in reports}
 
     def _figures(self):
         margin = self.revenue - self.cost
