@@ -2,10 +2,12 @@
 carrier and tracking number asked once, then each order's customer
 shipments go through upstream's workflow (wait, assign, pick, pack, done).
 All or nothing: an order that cannot be shipped is named and nothing is
-written."""
+written. Print > Picking List gives the orders' open shipments on upstream's
+picking list."""
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.stock.shipment import PickingList
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -131,3 +133,15 @@ class Ship(Wizard):
         Shipment.pack(in_state('picked'))
         Shipment.do(in_state('packed'))
         return 'end'
+
+
+class SalePickingList(PickingList):
+    "Upstream's picking list of the orders' shipments still to ship"
+    __name__ = 'ecom.sale.picking_list'
+
+    @classmethod
+    def _get_records(cls, ids, model, data):
+        Sale = Pool().get('sale.sale')
+        shipments = {s for sale in Sale.browse(ids) for s in sale.shipments
+            if s.state in OPEN}
+        return sorted(shipments, key=lambda s: s.id)

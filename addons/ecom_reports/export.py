@@ -49,10 +49,15 @@ def read_table(key):
                 node.get('name'), info['string'], _kind(info, node.attrib),
                 node.get('sum') == '1'))
     graph_arch = etree.fromstring(graph['arch'])
+    chart_x = graph_arch.find('x/field').get('name')
+    if chart_x not in {c.name for c in columns}:
+        # a short label for the screen (Top Products): the sheet's chart
+        # takes the list's first column, which it names
+        chart_x = columns[0].name
     table = Table(
         title=dict(REPORTS)[key], columns=columns,
         chart_type=graph_arch.get('type', 'vbar'),
-        chart_x=graph_arch.find('x/field').get('name'),
+        chart_x=chart_x,
         chart_y=[f.get('name') for f in graph_arch.findall('y/field')])
     names = [c.name for c in columns]
     relations = [n for n in names if tree['fields'][n]['type'] == 'many2one']
