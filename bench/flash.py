@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,9 +67,17 @@ def main():
         build_demo(args.database, env, '--products', '60', '--customers',
             '20', '--orders', '0', '--days', '1', '--live-days', '0')
         print(f"database built in {time.monotonic() - started:.0f}s")
-    fixture = json.loads(subprocess.run([sys.executable, '-m',
-                'tests.intake_fixture', '-c', CONFIG, '-d', args.database],
-            cwd=ROOT, env=env, check=True, capture_output=True).stdout)
+    saved = os.path.join(ROOT, 'var', 'artifacts',
+        f'{args.database}-fixture.json')
+    if not args.keep:
+        os.makedirs(os.path.dirname(saved), exist_ok=True)
+        with open(saved, 'wb') as file:
+            file.write(subprocess.run([sys.executable, '-m',
+                        'tests.intake_fixture', '-c', CONFIG,
+                        '-d', args.database], cwd=ROOT, env=env,
+                    check=True, capture_output=True).stdout)
+    with open(saved) as file:
+        fixture = json.load(file)
     from proteus import config as pconfig
     pconfig.set_trytond(args.database, config_file=CONFIG)
     products = stock_up(args.database)
@@ -92,10 +101,16 @@ def main():
         started = time.monotonic()
         answers = []
 
+        refused = Counter()
+
         def send(batch):
             begun = time.monotonic()
             results = post(url, fixture, batch)['results']
             answers.append(time.monotonic() - begun)
+            for r in results:
+                if r['status'] != 'accepted':
+                    refused[(r['status'], r.get('code'), json.dumps(
+                                r.get('errors'))[:160])] += 1
             return sum(r['status'] == 'accepted' for r in results)
         with ThreadPoolExecutor(args.clients) as pool:
             accepted = sum(pool.map(send, batches))
@@ -110,6 +125,8 @@ def main():
     print(f"  intake: {accepted} accepted in {intake_s:.1f} s "
         f"({accepted / intake_s:.1f} orders/s), slowest answer "
         f"{max(answers):.1f} s")
+    for (status, code, errors), count in refused.most_common(5):
+        print(f"  not accepted: {count} {status} {code} {errors}")
     print(f"  queue: peak {monitor.peak} tasks waiting")
     processed = monitor.processed - 1  # the warm-up order
     if done_s is not None:

@@ -27,6 +27,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .api import write
+from .event_receipt import yield_to_receipts
 from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import new_items
@@ -46,56 +47,13 @@ logger = logging.getLogger(__name__)
 # Shopify); PostgreSQL locks rows, receipts do not wait.
 BATCH = 10
 SQLITE_BATCH = 3
-# Answering comes first: a drainer waits (at most YIELD_SECONDS a batch)
-# while webhooks of its database are being received in this process, and
-# until none came for QUIET_SECONDS (in a burst, the next is on its way:
-# the drainer's work would hold the GIL and SQLite's lock it waits for).
-YIELD_SECONDS = 5.0
-QUIET_SECONDS = 0.15
 _locks = defaultdict(threading.Lock)
-_store_locks = defaultdict(threading.Lock)
-_inflight = defaultdict(int)
-_last_receipt = defaultdict(float)
-_inflight_lock = threading.Lock()
 # Busy events: retried by a drain of their own this many times, then by
 # the cron alone.
 QUICK_RETRIES = 5
 _retry_timers = {}
-
-
-@contextlib.contextmanager
-def receiving(database_name):
-    "Around the receipt of one webhook, so that the drainer waits for it"
-    with _inflight_lock:
-        _inflight[database_name] += 1
-        _last_receipt[database_name] = time.monotonic()
-    try:
-        yield
-    finally:
-        with _inflight_lock:
-            _inflight[database_name] -= 1
-            _last_receipt[database_name] = time.monotonic()
-
-
-@contextlib.contextmanager
-def storing(database_name):
-    """Around the write of one receipt: on SQLite, the receipts of this
-    process take turns here rather than in SQLite's busy handler, which
-    polls and is not fair (under a burst of 20 at once some waited its
-    whole 5 s timeout, then were retried: answers over Shopify's 5 s)"""
-    if backend.name != 'sqlite':
-        yield
-        return
-    with _store_locks[database_name]:
-        yield
-
-
-def _yield_to_receipts(database_name):
-    deadline = time.monotonic() + YIELD_SECONDS
-    while time.monotonic() < deadline and (_inflight[database_name] > 0
-            or time.monotonic() - _last_receipt[database_name]
-            < QUIET_SECONDS):
-        time.sleep(0.02)
+_retry_lock = threading.Lock()
+_failures = defaultdict(int)
 
 
 @contextlib.contextmanager
@@ -113,24 +71,40 @@ def clean_stack():
 
 def drain(database_name, retry=False):
     """Process the received events (with ``retry``, also those that found
-    the database busy before); returns when none is left"""
-    lock = _locks[database_name]
+    the database busy before); returns when none is left. A drain that
+    fails (a busy database in a read, a crash) runs again a few seconds
+    later, QUICK_RETRIES times in a row at most"""
     with clean_stack():
         pool = Pool(database_name)
-        seen = set()  # each event once per drain: the busy wait for cron
-        while True:
-            if not lock.acquire(blocking=False):
-                return
-            try:
-                while True:
-                    _yield_to_receipts(database_name)
-                    if not _batch(pool, retry, seen):
-                        break
-            finally:
-                lock.release()
-            if not _pending(pool, retry, seen):
-                break
+        try:
+            if not _drain(pool, retry):
+                return  # another drainer has the events
+        except Exception:
+            logger.exception("draining the storefront events failed")
+            _failures[database_name] += 1
+            if _failures[database_name] <= QUICK_RETRIES:
+                _schedule(database_name)
+            return
+        _failures[database_name] = 0
         _retry_soon(pool)
+
+
+def _drain(pool, retry):
+    "Whether this process drained (False: another drainer was at it)"
+    lock = _locks[pool.database_name]
+    seen = set()  # each event once per drain: the busy wait for cron
+    while True:
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            while True:
+                yield_to_receipts(pool.database_name)
+                if not _batch(pool, retry, seen):
+                    break
+        finally:
+            lock.release()
+        if not _pending(pool, retry, seen):
+            return True
 
 
 def _retry_soon(pool):
@@ -141,27 +115,27 @@ def _retry_soon(pool):
     a loaded CI machine: an event left received for the rest of the run)"""
     Event = pool.get('ecom.storefront.event')
     with Transaction().start(pool.database_name, 0, readonly=True):
-        if not Event.search([('state', '=', 'received'),
+        if Event.search([('state', '=', 'received'),
                     ('attempts', '>', 0), ('attempts', '<', QUICK_RETRIES),
                     ], limit=1):
+            _schedule(pool.database_name)
+
+
+def _schedule(database_name):
+    "One drain (retry) of the database 1-3 s from now, if none is due"
+    with _retry_lock:
+        if database_name in _retry_timers:
             return
-    name = pool.database_name
-    with _inflight_lock:
-        if name in _retry_timers:
-            return
-        timer = _retry_timers[name] = threading.Timer(
-            random.uniform(1, 3), _retry_now, (name,))
+        timer = _retry_timers[database_name] = threading.Timer(
+            random.uniform(1, 3), _retry_now, (database_name,))
     timer.daemon = True
     timer.start()
 
 
 def _retry_now(database_name):
-    with _inflight_lock:
+    with _retry_lock:
         _retry_timers.pop(database_name, None)
-    try:
-        drain(database_name, retry=True)
-    except Exception:
-        logger.exception("retry of storefront events failed")
+    drain(database_name, retry=True)
 
 
 def _domain(retry, seen):
@@ -289,7 +263,7 @@ def _create(pool, channel_id, todo):
         ensure_locks(pool, ctx, intake.warehouse_id, missing)
     run(pool, ctx, intake, items, goods,
         Delivery(kind, None, started, record=_record_created,
-            pause=lambda: _yield_to_receipts(pool.database_name)))
+            pause=lambda: yield_to_receipts(pool.database_name)))
 
 
 def _record_created(items):

@@ -27,7 +27,8 @@ from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .api import Refused, authenticate, response, write
-from .event_process import drain, facts, receiving, storing
+from .event_process import drain, facts
+from .event_receipt import receiving, storing
 from .intake import Intake
 from .intake_format import IntakeError, decode
 from .intake_result import Result, new_items
