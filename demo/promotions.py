@@ -13,9 +13,11 @@ from trytond.pool import Pool
 ORDERS = 3
 
 
-def build(data, log):
+def build(data, log, orders=True):
+    "The promotions, and (with an order history: orders) the app's orders"
     promotions = create(data['shop'], log)
-    priced_orders(data, log)
+    if orders:
+        priced_orders(data, log)
     return promotions
 
 

@@ -90,6 +90,8 @@ def configure(pool, company):
             'hmac_secret': WOO_SECRET, 'allow_backorders': True})
     Channel.write([channels['shopify']], {'hmac_secret': SHOPIFY_SECRET})
     app = channels['app']
+    # the orders posted to it carry their storefront's prices and shipping
+    Channel.write([app], {'promotion_pricing': 'storefront'})
     key = app.set_new_api_key()
     other = other_company_channel(pool, app.shop)
     news, = pool.get('marketing.email.list').create([{
