@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,9 +32,9 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from bench.intake import make_order, post, stock_up
+from bench.intake import bench_database, make_order, post, stock_up
 from deploy import serve
-from tests.server import CONFIG, build_demo, drop_database, free_port
+from tests.server import CONFIG, free_port
 
 TARGET = 10000
 
@@ -61,23 +60,7 @@ def main():
     if not uri.startswith('postgresql'):
         sys.exit("the flash sale runs on PostgreSQL (make bench-flash)")
     env = dict(os.environ, DEMO_PASSWORD='bench-password')
-    if not args.keep:
-        drop_database(args.database)
-        started = time.monotonic()
-        build_demo(args.database, env, '--products', '60', '--customers',
-            '20', '--orders', '0', '--days', '1', '--live-days', '0')
-        print(f"database built in {time.monotonic() - started:.0f}s")
-    saved = os.path.join(ROOT, 'var', 'artifacts',
-        f'{args.database}-fixture.json')
-    if not args.keep:
-        os.makedirs(os.path.dirname(saved), exist_ok=True)
-        with open(saved, 'wb') as file:
-            file.write(subprocess.run([sys.executable, '-m',
-                        'tests.intake_fixture', '-c', CONFIG,
-                        '-d', args.database], cwd=ROOT, env=env,
-                    check=True, capture_output=True).stdout)
-    with open(saved) as file:
-        fixture = json.load(file)
+    fixture = bench_database(args.database, args.keep, env)
     from proteus import config as pconfig
     pconfig.set_trytond(args.database, config_file=CONFIG)
     products = stock_up(args.database)

@@ -63,25 +63,32 @@ def parse_args():
     return parser.parse_args()
 
 
-def main():
-    args = parse_args()
-    env = dict(os.environ, DEMO_PASSWORD='bench-password')
-    if not args.keep:
-        drop_database(args.database)
+def bench_database(database, keep, env):
+    """A small demo without history, configured by tests/intake_fixture.py
+    (unless keep: the database and fixture of an earlier run); the
+    fixture"""
+    if not keep:
+        drop_database(database)
         started = time.monotonic()
-        build_demo(args.database, env, '--products', '60', '--customers',
+        build_demo(database, env, '--products', '60', '--customers',
             '20', '--orders', '0', '--days', '1', '--live-days', '0')
         print(f"database built in {time.monotonic() - started:.0f}s")
     os.makedirs(ARTIFACTS, exist_ok=True)
-    saved = os.path.join(ARTIFACTS, f'{args.database}-fixture.json')
-    if not args.keep:
+    saved = os.path.join(ARTIFACTS, f'{database}-fixture.json')
+    if not keep:
         with open(saved, 'wb') as f:
             f.write(subprocess.run([
                         sys.executable, '-m', 'tests.intake_fixture',
-                        '-c', CONFIG, '-d', args.database], cwd=ROOT,
+                        '-c', CONFIG, '-d', database], cwd=ROOT,
                     env=env, check=True, capture_output=True).stdout)
     with open(saved) as f:
-        fixture = json.load(f)
+        return json.load(f)
+
+
+def main():
+    args = parse_args()
+    env = dict(os.environ, DEMO_PASSWORD='bench-password')
+    fixture = bench_database(args.database, args.keep, env)
 
     from proteus import config as pconfig
     pconfig.set_trytond(args.database, config_file=CONFIG)

@@ -29,10 +29,14 @@ class Server:
         # Closed in stop(); a named log file outlives the test for reading.
         self.log = (open(log_path, 'w+b') if log_path  # noqa: SIM115
             else tempfile.TemporaryFile())  # noqa: SIM115
+        env = dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}')
+        # without a web root trytond answers 405 to / and this waits
+        env.setdefault('TRYTOND_WEB__ROOT',
+            os.path.join(ROOT, 'var', 'sao', 'package'))
         self.process = subprocess.Popen([
                 os.path.join(os.path.dirname(sys.executable), 'trytond'),
                 '-c', CONFIG, '-d', database],
-            env=dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}'),
+            env=env,
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -135,13 +135,7 @@ class WebhooksHTTPTests:
         self.assertIn(f"line_items[0].product_id: has no SKU and storefront "
             f"product {product_ref} is not mapped", event['errors'])
         self.assertEqual(self.footprint(), before)  # no half-made sale
-        sku = next(iter(self.fx['skus']))
-        product, = self.rpc('model.product.product.search',
-            [('code', '=', sku)], 0, 1, None, {})
-        self.rpc('model.ecom.channel.listing.create', [{
-                    'channel': self.fx['woo'],
-                    'storefront_product': product_ref,
-                    'storefront_variant': '0', 'product': product}], {})
+        self.map_product(product_ref)
         self.rpc('model.ecom.storefront.event.retry', [answer['event']], {})
         event = self.event_of(answer)
         self.assertEqual(event['state'], 'done', event)
@@ -150,6 +144,19 @@ class WebhooksHTTPTests:
         self.assertEqual(sale['ecom_external_id'], str(order['id']))
         self.assertEqual(sale['state'], 'processing')
 
+    def map_product(self, product_ref):
+        "Staff map the WooCommerce product to a SKU of ours (Listings)"
+        sku = next(iter(self.fx['skus']))
+        product, = self.rpc('model.product.product.search',
+            [('code', '=', sku)], 0, 1, None, {})
+        listing, = self.rpc('model.ecom.channel.listing.create', [{
+                    'channel': self.fx['woo'],
+                    'storefront_product': product_ref,
+                    'storefront_variant': '0', 'product': product}], {})
+        # the stock push test counts the channel's listings
+        self.addCleanup(self.rpc, 'model.ecom.channel.listing.delete',
+            [listing], {})
+
     def test_busy_event_retried_without_cron(self):
         """An event left received by a busy database is processed seconds
         after the next drain, with no cron running (this server runs none)"""
@@ -157,13 +164,7 @@ class WebhooksHTTPTests:
         order = self.woo_order(sku='', product_id=int(product_ref))
         _, answer, _ = self.deliver_woo(order, 'order.created')
         self.assertEqual(self.event_of(answer)['state'], 'exception')
-        sku = next(iter(self.fx['skus']))
-        product, = self.rpc('model.product.product.search',
-            [('code', '=', sku)], 0, 1, None, {})
-        self.rpc('model.ecom.channel.listing.create', [{
-                    'channel': self.fx['woo'],
-                    'storefront_product': product_ref,
-                    'storefront_variant': '0', 'product': product}], {})
+        self.map_product(product_ref)
         # what a batch that found the database busy leaves (nobody may
         # write an event; no Retry clicked)
         from tests.server import execute_sql
