@@ -2,7 +2,6 @@ import datetime
 import unittest
 from decimal import Decimal
 
-from trytond import backend
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
@@ -130,30 +129,6 @@ class EcomOrdersTestCase(
             self.assertFalse(channel.check_signature(body, ''))
 
     @with_transaction()
-    def test_invoice_rendering_waits_for_other_tasks(self):
-        """The rendering of posted invoices is scheduled now: a queue worker
-        pulls every unscheduled task (an order's processing) before it"""
-        Queue = Pool().get('ir.queue')
-        Sale = Pool().get('sale.sale')
-        Invoice = Pool().get('account.invoice')
-        Invoice.__queue__.print_invoice([Invoice(1)])
-        Sale.__queue__.process([Sale(1)])
-        printing, processing = Queue.search([], order=[('id', 'ASC')])
-        self.assertEqual(printing.data['method'], 'print_invoice')
-        self.assertIsNotNone(printing.scheduled_at)
-        self.assertLessEqual(printing.scheduled_at, datetime.datetime.now())
-        self.assertEqual(processing.data['method'], 'process')
-        self.assertIsNone(processing.scheduled_at)
-        if backend.name == 'postgresql':
-            task_id, _ = Queue.pull(Transaction().database,
-                Transaction().connection)
-        else:  # workers need PostgreSQL; upstream's pull orders so:
-            task_id = Queue.search([('dequeued_at', '=', None)], order=[
-                    ('scheduled_at', 'ASC NULLS FIRST'),
-                    ('expected_at', 'ASC NULLS FIRST')], limit=1)[0].id
-        self.assertEqual(task_id, processing.id)
-
-    @with_transaction()
     def test_intake_log_company_rule(self):
         """Logs are limited to the user's companies; those of no company
         (refused before authentication) to administrators"""
@@ -195,6 +170,7 @@ class EcomOrdersTestCase(
 
 
 del ModuleTestCase
+
 
 class IntakeFormatTestCase(unittest.TestCase):
     "The order formats, checked without a database"
