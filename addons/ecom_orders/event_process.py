@@ -111,8 +111,9 @@ def _retry_soon(pool):
     """Events that found the database busy (or failed unexpectedly) are
     tried again by a drain of their own a few seconds later, up to
     QUICK_RETRIES times, then by the cron only: a webhook's order does not
-    wait for the next cron run, nor for a process that runs none (seen on
-    a loaded CI machine: an event left received for the rest of the run)"""
+    wait for the next cron run, nor for a process that runs none (a loaded
+    CI machine's HTTP suite waited 48 min for what was left to process;
+    such an event is the likely cause)"""
     Event = pool.get('ecom.storefront.event')
     with Transaction().start(pool.database_name, 0, readonly=True):
         if Event.search([('state', '=', 'received'),
