@@ -105,24 +105,24 @@ def drop_database(database):
 
 def execute_sql(database, env, query, params):
     """One committed statement on the database (served with ``env``),
-    behind the server's back: for a state no user may write (qmark
-    parameters)"""
+    behind the server's back (qmark parameters): a state no user may
+    write, a table no user may read; returns its rows"""
     uri = env.get('TRYTOND_DATABASE__URI', '')
     if uri.startswith('postgresql'):
         import psycopg
         with psycopg.connect(uri.rstrip('/') + '/' + database,
                 autocommit=True) as connection:
-            connection.execute(query.replace('?', '%s'), params)
-    else:
-        import sqlite3
-        path = os.path.join(env.get('TRYTOND_DATABASE__PATH', ''),
-            database + '.sqlite')
-        connection = sqlite3.connect(path, timeout=30)
-        try:
-            with connection:
-                connection.execute(query, params)
-        finally:
-            connection.close()
+            cursor = connection.execute(query.replace('?', '%s'), params)
+            return cursor.fetchall() if cursor.description else []
+    import sqlite3
+    path = os.path.join(env.get('TRYTOND_DATABASE__PATH', ''),
+        database + '.sqlite')
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        with connection:
+            return connection.execute(query, params).fetchall()
+    finally:
+        connection.close()
 
 
 def small_demo_pool(database, keep, products, customers):
