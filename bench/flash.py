@@ -8,9 +8,10 @@ it, then starts what `make serve` starts (``deploy/serve.py``: gunicorn web
 processes, ``trytond-worker`` processes for the queue, no cron) and has
 ``--clients`` concurrent storefront clients post ``--orders`` paid orders
 (Stripe captures) in batches of ``--batch`` to the batch intake. A monitor
-reads PostgreSQL every second: the tasks waiting in the queue and the
+reads PostgreSQL every second: the tasks waiting in the queue, the
 orders fully processed (shipment made, invoice posted and paid by its
-reconciled capture).
+reconciled capture) and the invoices rendered (their printed document
+stored).
 
 Prints the intake's time and rate, the slowest answer, the time until the
 last order is fully processed (or, past ``--timeout``, how many were and at
@@ -99,6 +100,8 @@ def main():
             accepted = sum(pool.map(send, batches))
         intake_s = time.monotonic() - started
         done_s = monitor.until(accepted + 1, started, args.timeout)
+        rendered_s = (monitor.all_rendered(accepted + 1, started,
+                args.timeout) if done_s is not None else None)
     finally:
         monitor.stop()
         serve.stop(run)
@@ -115,6 +118,9 @@ def main():
     if done_s is not None:
         print(f"  fully processed: all {processed} after {done_s:.1f} s "
             f"({processed / done_s:.1f} orders/s end to end)")
+        print("  their invoices rendered after "
+            + (f"{rendered_s:.1f} s" if rendered_s is not None
+                else f"more than {args.timeout:.0f} s"))
     else:
         waited = intake_s + args.timeout
         rate = processed / waited
@@ -129,6 +135,8 @@ class Monitor(threading.Thread):
     "Every second: the queue's waiting tasks and the orders processed"
     QUERY = """SELECT
         (SELECT COUNT(*) FROM ir_queue WHERE dequeued_at IS NULL),
+        (SELECT COUNT(*) FROM account_invoice WHERE type = 'out'
+            AND invoice_report_format IS NOT NULL),
         (SELECT COUNT(*) FROM sale_sale WHERE ecom_channel IS NOT NULL
             AND state IN ('processing', 'done') AND invoice_state = 'paid')
         """
@@ -136,14 +144,14 @@ class Monitor(threading.Thread):
     def __init__(self, uri, database):
         super().__init__(daemon=True)
         self.dsn = uri.rstrip('/') + '/' + database
-        self.peak = self.processed = 0
+        self.peak = self.processed = self.rendered = 0
         self._halt = threading.Event()
 
     def run(self):
         import psycopg
         with psycopg.connect(self.dsn, autocommit=True) as connection:
             while not self._halt.wait(1):
-                waiting, processed = connection.execute(
+                waiting, self.rendered, processed = connection.execute(
                     self.QUERY).fetchone()
                 self.peak = max(self.peak, waiting)
                 self.processed = processed
@@ -153,6 +161,16 @@ class Monitor(threading.Thread):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.processed >= count:
+                return time.monotonic() - started
+            time.sleep(0.5)
+        return None
+
+    def all_rendered(self, count, started, timeout):
+        """Seconds from started until count invoices are rendered (their
+        printed document stored), or None"""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.rendered >= count:
                 return time.monotonic() - started
             time.sleep(0.5)
         return None

@@ -9,7 +9,9 @@ in ``--run`` (var/run):
 - ``--web`` gunicorn sync workers of Tryton's WSGI application
   (``trytond.application:app``) on ``--port``; each worker preloads the
   database (TRYTOND_DATABASE_NAMES);
-- one ``trytond-worker`` with ``--workers`` processes for the queue;
+- one ``trytond-worker`` with ``--workers`` processes for the queue and,
+  for each queue of its own that production.conf's ``[ecom]`` names (the
+  invoices' posting and rendering), one more with one process;
 - one ``trytond-cron`` (unless ``--no-cron``);
 all with deploy/production.conf (``[queue] worker``, ``[cache]
 clean_timeout = 0``). It returns once the web port answers. ``stop`` ends
@@ -62,14 +64,35 @@ def start_web(run, database, port, processes, env=None, name=None):
             'trytond.application:app'], env)
 
 
+def dedicated_queues():
+    """[(queue, nice)] of the queues production.conf names in [ecom]: the
+    posting of paid orders' invoices (one worker: an invoice number is a
+    strict sequence, two posting workers would only wait on each other)
+    and the rendering of posted invoices (one worker at a lower priority)"""
+    import configparser
+    parser = configparser.ConfigParser()
+    parser.read(CONFIG)
+    return [(parser.get('ecom', option), nice) for option, nice in [
+            ('invoice_post_queue', 0), ('invoice_print_queue', 10)]
+        if parser.get('ecom', option, fallback=None)]
+
+
 def start_workers(run, database, processes, env=None, verbose=0):
     """trytond-worker with processes; a task rescheduled after conflicts
-    is looked for every POLL seconds (Tryton's default: 60)"""
-    env = environment(database, env)
-    return _spawn(run, 'worker', [
-            os.path.join(BIN, 'trytond-worker'), '-c', CONFIG,
-            '-d', database, '-n', str(processes), '-t', str(POLL)]
-        + ['-v'] * verbose, env)
+    is looked for every POLL seconds (Tryton's default: 60). With dedicated
+    queues configured, these take the default queue only and one more
+    worker process takes each dedicated queue. Queue workers run with
+    PYTHONOPTIMIZE=1 (docs/production.md): trytond's asserts cost a paid
+    order's processing about 5% and every test run checks them."""
+    env = dict(environment(database, env), PYTHONOPTIMIZE='1')
+    command = [os.path.join(BIN, 'trytond-worker'), '-c', CONFIG,
+        '-d', database, '-t', str(POLL)] + ['-v'] * verbose
+    for queue, nice in dedicated_queues():
+        _spawn(run, f'worker-{queue}', ['nice', '-n', str(nice)] + command
+            + ['-n', '1', '--name', queue], env)
+    if dedicated_queues():
+        command += ['--name', 'default']
+    return _spawn(run, 'worker', command + ['-n', str(processes)], env)
 
 
 def start_cron(run, database, env=None):

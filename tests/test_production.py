@@ -1,5 +1,6 @@
 """The production profile on PostgreSQL: two web processes (gunicorn) and
-two queue workers (trytond-worker) started by deploy/serve.py on one
+two queue workers (trytond-worker, plus one each for the invoices' posting
+and rendering queues) started by deploy/serve.py on one
 database, orders posted concurrently over both web processes.
 
 PostgreSQL only: SQLite cannot be shared by several writing processes (the
@@ -21,7 +22,15 @@ from decimal import Decimal
 
 from deploy import serve
 from tests.newsletter_http import smtp_inbox
-from tests.server import CONFIG, ROOT, Server, build_demo, drop_database, free_port
+from tests.server import (
+    CONFIG,
+    ROOT,
+    Server,
+    build_demo,
+    drop_database,
+    execute_sql,
+    free_port,
+)
 from tests.test_intake_http import PASSWORD, totals
 
 POSTGRESQL = os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
@@ -108,13 +117,15 @@ class ProductionProfileTest(unittest.TestCase):
             'billing_address': address,
             'lines': [{'sku': sku, 'quantity': 1, 'unit_price': price}],
             'shipping': {'method': "Standard", 'amount': '4.90'},
-            'payment': {'status': 'paid',
+            'payment': {'status': 'paid', 'method': 'stripe',
                 'reference': f'ch_{uuid.uuid4().hex[:10]}'},
             'totals': {'total': str(total), 'tax': str(tax)}}
 
     def test_orders_over_two_processes(self):
         """Each order delivered to both web processes at once: one sale
-        each, no oversell, every sale processed once by the queue workers"""
+        each, no oversell, every sale processed once by the queue workers,
+        its invoice posted (the posting queue), paid and rendered (the
+        rendering queue)"""
         fx = self.fx
         sku, price = next(iter(fx['skus'].items()))
         orders = [self.order(sku, price) for _ in range(20)]
@@ -162,6 +173,30 @@ class ProductionProfileTest(unittest.TestCase):
                 ['shipments', 'invoices'], {}):
             self.assertEqual((len(sale['shipments']), len(sale['invoices'])),
                 (1, 1), sale)
+        # posted by the posting queue's worker, paid by the reconciled
+        # capture, rendered by the rendering queue's worker
+        while time.monotonic() < deadline:
+            invoices = self.rpc('model.account.invoice.search_read',
+                [('sales', 'in', ids)], 0, None, None,
+                ['state', 'number', 'invoice_report_format'], {})
+            if (len(invoices) == len(ids)
+                    and all(i['state'] == 'paid' and i['invoice_report_format']
+                        for i in invoices)):
+                break
+            time.sleep(1)
+        self.assertEqual({i['state'] for i in invoices}, {'paid'}, invoices)
+        self.assertTrue(all(i['invoice_report_format'] for i in invoices),
+            invoices)
+        numbers = [i['number'] for i in invoices]
+        self.assertEqual(len(set(numbers)), len(ids), numbers)
+        self.assertEqual(sorted(execute_sql(self.database, os.environ,
+                    "SELECT DISTINCT name, data->>'method' FROM ir_queue "
+                    "WHERE data->>'model' = 'account.invoice' "
+                    "AND data->>'method' IN ('ecom_post', 'print_invoice')",
+                    [])),
+            [('invoice_post', 'ecom_post'), ('invoice_print', 'print_invoice')])
+        print(f"  their invoices posted, paid and rendered "
+            f"{time.monotonic() - started:.1f} s after the last answer")
         self.assertEqual(self.rpc('model.stock.move.search_count', [
                     ('product.code', '=', fx['race_sku']),
                     ('to_location.type', '=', 'customer'),

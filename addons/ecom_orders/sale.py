@@ -1,3 +1,4 @@
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
@@ -5,6 +6,8 @@ from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+from .queue import queue_of
 
 # Set by the storefront's reports and the workflow, never by an RPC write
 # (readonly is only the client's hint): a forged payment state ships the
@@ -188,7 +191,17 @@ class Sale(metaclass=PoolMeta):
             if s.ecom_channel and s.ecom_payment_state == 'paid'
             and s.ecom_channel.invoice_policy == 'paid'
             for i in s.invoices if i.state in {'draft', 'validated'}]
-        if invoices:
+        if not invoices:
+            return
+        if (queue_of('account.invoice', 'ecom_post', None)
+                and config.getboolean('queue', 'worker', default=False)):
+            # An invoice's number comes from a strict sequence, locked until
+            # the posting commits: posted here, two workers processing
+            # orders would wait on (and retry after) each other for whole
+            # batches. The production profile posts in a queue of its own
+            # with one worker (queue.py, docs/production.md).
+            Invoice.__queue__.ecom_post(invoices)
+        else:
             Invoice.post(invoices)
 
 

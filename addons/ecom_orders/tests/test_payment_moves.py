@@ -1,14 +1,18 @@
 """Batch payments (payment_moves.pay_invoices) write what account_invoice's
-Invoice.pay_invoice writes, one invoice at a time."""
+Invoice.pay_invoice writes, one invoice at a time; posting skips the
+checks that can only warn where no warning can be raised."""
 import datetime
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.account_invoice.exceptions import InvoiceTaxesWarning
 from trytond.modules.account_invoice.tests import set_invoice_sequences
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ecom_orders.payment_moves import pay_invoices
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 
 def _shape(invoice):
@@ -112,3 +116,79 @@ class PaymentMovesMixin:
             self.assertEqual(sorted(l.credit - l.debit for l in paid),
                 sorted([Decimal('-50.00'), Decimal('60.50'),
                         Decimal('121.00')]))
+
+    @with_transaction()
+    def test_warning_checks_only_where_a_warning_can_be_raised(self):
+        """Posting checks each line's taxes against its product's (a user
+        warning): staff still get it, a queue worker (warnings skipped)
+        does not recompute the taxes; ecom_post posts only what is still
+        to post"""
+        pool = Pool()
+        Account = pool.get('account.account')
+        Category = pool.get('product.category')
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        Journal = pool.get('account.journal')
+        Party = pool.get('party.party')
+        Tax = pool.get('account.tax')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        company = create_company()
+        with set_company(company):
+            create_chart(company)
+            fiscalyear = set_invoice_sequences(get_fiscalyear(company))
+            fiscalyear.save()
+            fiscalyear.create_period([fiscalyear])
+            revenue, = Account.search([('type.revenue', '=', True),
+                    ('closed', '!=', True)], limit=1)
+            receivable, = Account.search([('type.receivable', '=', True),
+                    ('closed', '!=', True)], limit=1)
+            tax_account, = Account.search([('code', '=', '6.3.6')])
+            tax, = Tax.create([{'name': "VAT", 'description': "VAT",
+                        'type': 'percentage', 'rate': Decimal('.21'),
+                        'invoice_account': tax_account.id,
+                        'credit_note_account': tax_account.id}])
+            category, = Category.create([{'name': "Goods",
+                        'accounting': True, 'account_revenue': revenue.id,
+                        'customer_taxes': [('add', [tax.id])]}])
+            unit, = Uom.search([('name', '=', "Unit")])
+            template, = Template.create([{'name': "Mug",
+                        'default_uom': unit.id, 'type': 'goods',
+                        'account_category': category.id,
+                        'products': [('create', [{}])]}])
+            party, = Party.create([{'name': "Customer",
+                        'account_receivable': receivable.id,
+                        'addresses': [('create', [{}])]}])
+            journal, = Journal.search([('type', '=', 'revenue')])
+            # the line carries no tax where the product has VAT
+            invoices = Invoice.create([{'company': company.id,
+                        'type': 'out', 'party': party.id,
+                        'invoice_address': party.address_get().id,
+                        'currency': company.currency.id,
+                        'account': receivable.id, 'journal': journal.id,
+                        'lines': [('create', [{'company': company.id,
+                                        'product': template.products[0].id,
+                                        'account': revenue.id,
+                                        'unit': unit.id, 'quantity': 1,
+                                        'unit_price': Decimal(10)}])],
+                        } for _ in range(3)])
+
+            with self.assertRaises(InvoiceTaxesWarning):
+                Invoice.post(invoices[:1])
+            self.assertEqual(Invoice(invoices[0].id).state, 'draft')
+
+            computed = []
+            on_change_product = InvoiceLine.on_change_product
+
+            def counted(line):
+                computed.append(line)
+                return on_change_product(line)
+            with patch.object(InvoiceLine, 'on_change_product', counted), \
+                    Transaction().set_context(_skip_warnings=True):
+                Invoice.post(invoices[:1])
+                self.assertEqual(computed, [])
+                Invoice.ecom_post(invoices)
+            self.assertEqual([Invoice(i.id).state for i in invoices],
+                ['posted'] * 3)
+            self.assertEqual(len({Invoice(i.id).number for i in invoices}),
+                3)
