@@ -100,8 +100,8 @@ def main():
             accepted = sum(pool.map(send, batches))
         intake_s = time.monotonic() - started
         done_s = monitor.until(accepted + 1, started, args.timeout)
-        rendered_s = (monitor.all_rendered(accepted + 1, started,
-                args.timeout) if done_s is not None else None)
+        rendered_s = (monitor.until(accepted + 1, started, args.timeout,
+                'rendered') if done_s is not None else None)
     finally:
         monitor.stop()
         serve.stop(run)
@@ -156,21 +156,12 @@ class Monitor(threading.Thread):
                 self.peak = max(self.peak, waiting)
                 self.processed = processed
 
-    def until(self, count, started, timeout):
-        "Seconds from started until count orders are processed, or None"
+    def until(self, count, started, timeout, counted='processed'):
+        """Seconds from started until count orders are processed (or, with
+        counted='rendered', their invoices rendered), or None"""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.processed >= count:
-                return time.monotonic() - started
-            time.sleep(0.5)
-        return None
-
-    def all_rendered(self, count, started, timeout):
-        """Seconds from started until count invoices are rendered (their
-        printed document stored), or None"""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.rendered >= count:
+            if getattr(self, counted) >= count:
                 return time.monotonic() - started
             time.sleep(0.5)
         return None

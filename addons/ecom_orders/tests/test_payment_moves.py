@@ -34,6 +34,19 @@ def _shape(invoice):
     return invoice.state, payments, reconciled, invoice.amount_to_pay
 
 
+def _books(company):
+    """A chart, a fiscal year with invoice sequences and its periods; the
+    revenue and receivable accounts"""
+    Account = Pool().get('account.account')
+    create_chart(company)
+    fiscalyear = set_invoice_sequences(get_fiscalyear(company))
+    fiscalyear.save()
+    fiscalyear.create_period([fiscalyear])
+    return tuple(Account.search([(f'type.{kind}', '=', True),
+                ('closed', '!=', True)], limit=1)[0]
+        for kind in ['revenue', 'receivable'])
+
+
 class PaymentMovesMixin:
 
     @with_transaction()
@@ -48,16 +61,7 @@ class PaymentMovesMixin:
         Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
-            create_chart(company)
-            fiscalyear = set_invoice_sequences(get_fiscalyear(company))
-            fiscalyear.save()
-            fiscalyear.create_period([fiscalyear])
-            revenue, = Account.search([('type.revenue', '=', True),
-                    ('closed', '!=', True)],
-                limit=1)
-            receivable, = Account.search([('type.receivable', '=', True),
-                    ('closed', '!=', True)],
-                limit=1)
+            revenue, receivable = _books(company)
             cash, = Account.search([('code', '=', '1.1.1')])
             journal, = Journal.search([('type', '=', 'cash')])
             journal_revenue, = Journal.search([('type', '=', 'revenue')])
@@ -135,14 +139,7 @@ class PaymentMovesMixin:
         Uom = pool.get('product.uom')
         company = create_company()
         with set_company(company):
-            create_chart(company)
-            fiscalyear = set_invoice_sequences(get_fiscalyear(company))
-            fiscalyear.save()
-            fiscalyear.create_period([fiscalyear])
-            revenue, = Account.search([('type.revenue', '=', True),
-                    ('closed', '!=', True)], limit=1)
-            receivable, = Account.search([('type.receivable', '=', True),
-                    ('closed', '!=', True)], limit=1)
+            revenue, receivable = _books(company)
             tax_account, = Account.search([('code', '=', '6.3.6')])
             tax, = Tax.create([{'name': "VAT", 'description': "VAT",
                         'type': 'percentage', 'rate': Decimal('.21'),
