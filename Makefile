@@ -68,8 +68,9 @@ demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
 	$(VENV)/bin/trytond -c trytond.conf -d $(DB)
 
 # Production profile on PostgreSQL (deploy/serve.py): WEB gunicorn workers,
-# QUEUE_WORKERS trytond-worker processes and one trytond-cron, in the
-# background; `make stop` ends them. Builds the demo there if DB is missing.
+# QUEUE_WORKERS trytond-worker processes (plus one for the invoices' posting
+# and one for their rendering, deploy/production.conf) and one trytond-cron,
+# in the background; `make stop` ends them. Builds the demo there if DB is missing.
 WEB ?= 2
 QUEUE_WORKERS ?= 2
 serve: install
