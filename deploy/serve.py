@@ -87,10 +87,11 @@ def start_workers(run, database, processes, env=None, verbose=0):
     env = dict(environment(database, env), PYTHONOPTIMIZE='1')
     command = [os.path.join(BIN, 'trytond-worker'), '-c', CONFIG,
         '-d', database, '-t', str(POLL)] + ['-v'] * verbose
-    for queue, nice in dedicated_queues():
+    dedicated = dedicated_queues()
+    for queue, nice in dedicated:
         _spawn(run, f'worker-{queue}', ['nice', '-n', str(nice)] + command
             + ['-n', '1', '--name', queue], env)
-    if dedicated_queues():
+    if dedicated:
         command += ['--name', 'default']
     return _spawn(run, 'worker', command + ['-n', str(processes)], env)
 

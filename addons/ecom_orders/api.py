@@ -117,7 +117,7 @@ def run_queued(pool, task_id, attempts=5, later=0):
     if later < LATER_RUNS:
         delay = 2 ** (later + 1) * random.uniform(0.75, 1.25)
         logger.warning("task %s still unfinished after %d runs; again in "
-            "%.0f s", task_id, attempts, delay)
+            "%.0f s", task_id, attempts * (later + 1), delay)
         timer = threading.Timer(delay, run_queued,
             (pool, task_id, attempts, later + 1))
         timer.daemon = True
