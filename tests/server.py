@@ -33,9 +33,12 @@ class Server:
         # without a web root trytond answers 405 to / and this waits
         env.setdefault('TRYTOND_WEB__ROOT',
             os.path.join(ROOT, 'var', 'sao', 'package'))
+        # warnings logged (ECOM_SERVER_VERBOSE=2: and information)
+        verbose = int(env.get('ECOM_SERVER_VERBOSE', '1'))
         self.process = subprocess.Popen([
                 os.path.join(os.path.dirname(sys.executable), 'trytond'),
-                '-c', CONFIG, '-d', database],
+                '-c', CONFIG, '-d', database,
+                *(['-' + 'v' * verbose] if verbose else [])],
             env=env,
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

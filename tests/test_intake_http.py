@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from tests.connector_http import ConnectorHTTPTests
 from tests.feeds_http import FeedsHTTPTests
 from tests.fuzz_http import FuzzHTTPTests
+from tests.late_tasks_http import LateTasksHTTPTests
 from tests.loyalty_http import LoyaltyHTTPTests
 from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
 from tests.payments_http import PaymentsHTTPTests
@@ -55,7 +56,8 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        ConnectorHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LoyaltyHTTPTests,
+        ConnectorHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
+        LoyaltyHTTPTests,
         NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
         SecurityHTTPTests, WebhooksHTTPTests, unittest.TestCase):
@@ -84,7 +86,9 @@ class IntakeHTTPTest(
         cls.smtp, cls.inbox, smtp_port = smtp_inbox()
         cls.env.update(TRYTOND_EMAIL__URI=f'smtp://127.0.0.1:{smtp_port}',
             TRYTOND_EMAIL__FROM='shop@alpine.example',
-            TRYTOND_ECOM__PUBLIC_URL='https://alpine.example/')
+            TRYTOND_ECOM__PUBLIC_URL='https://alpine.example/',
+            TRYTOND_ECOM__LATE_TASKS_AGE='20',
+            TRYTOND_ECOM__LATE_TASKS_INTERVAL='5')
         cls.server = Server(cls.database, cls.env,
             log_path=os.path.join(ARTIFACTS, f'intake-server-{backend}.log'))
         cls.session = cls.server.login('admin', PASSWORD)
@@ -188,8 +192,9 @@ class IntakeHTTPTest(
                     [('id', 'DESC')], ['origin', 'message'], {})
                 self.fail(f"not settled after {timeout} s: received "
                     f"events {events}, confirmed sales {sales}, queued "
-                    f"tasks {tasks}, footprint {before} then {now}, last "
-                    f"task errors {errors}")
+                    f"tasks {tasks}, unfinished tasks of the day "
+                    f"{self.pending_tasks(86400)[-5:]}, footprint {before} "
+                    f"then {now}, last task errors {errors}")
             before = now
 
     def pending_tasks(self, seconds):

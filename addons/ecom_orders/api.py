@@ -13,7 +13,6 @@ import functools
 import json
 import logging
 import random
-import threading
 import time
 
 from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
@@ -22,6 +21,7 @@ from trytond.worker import run_task
 from trytond.wsgi import app
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from . import late_tasks
 from .exceptions import ConcurrentChange, FieldErrors, OrderRefused
 from .intake_format import Checker, IntakeError, decode, http_error, timestamp
 from .openapi import contribute
@@ -93,20 +93,15 @@ def json_errors(what, channel_id, answer):
                         "recorded, retry later"}]})
 
 
-# After the quick runs, a task is run again this many times by a thread of
-# its own, 2, 4, 8 ... seconds later (about two minutes in all)
-LATER_RUNS = 6
-
-
-def run_queued(pool, task_id, attempts=5, later=0):
-    """trytond's run_task until the task has finished: without queue
-    workers, a task that kept conflicting is rescheduled for a worker that
-    nobody runs (PostgreSQL) or dropped (SQLite), so its sales were never
-    processed (seen in a 500-webhook burst). After ``attempts`` quick runs
-    it is run again by a timer thread, LATER_RUNS times with a growing
-    pause, not by the caller: a busy SQLite database under two CI suites
-    left a sale confirmed for good after five quick runs."""
+def run_queued(pool, task_id, attempts=5):
+    """trytond's run_task until the task has finished, ``attempts`` times
+    at most: without queue workers, a task that kept conflicting is
+    rescheduled for a worker that nobody runs (PostgreSQL) or dropped
+    (SQLite), so its sales were never processed (seen in a 500-webhook
+    burst). One still unfinished is left to the late tasks thread
+    (late_tasks.py), which runs it again some seconds later."""
     Queue = pool.get('ir.queue')
+    late_tasks.start(pool)
     for attempt in range(attempts):
         run_task(pool, task_id)
         with Transaction().start(pool.database_name, 0, readonly=True):
@@ -114,18 +109,8 @@ def run_queued(pool, task_id, attempts=5, later=0):
             if not tasks or tasks[0].finished_at:
                 return
         time.sleep(random.uniform(0.1, 0.3) * (attempt + 1))
-    if later < LATER_RUNS:
-        delay = 2 ** (later + 1) * random.uniform(0.75, 1.25)
-        logger.warning("task %s still unfinished after %d runs; again in "
-            "%.0f s", task_id, attempts * (later + 1), delay)
-        timer = threading.Timer(delay, run_queued,
-            (pool, task_id, attempts, later + 1))
-        timer.daemon = True
-        timer.start()
-        return
-    logger.error(
-        "task %s still unfinished after %d runs", task_id,
-        attempts * (LATER_RUNS + 1))
+    logger.warning("task %s still unfinished after %d runs; left to the "
+        "late tasks thread", task_id, attempts)
 
 
 def transact(pool, context, func, seconds=RETRY_SECONDS):
