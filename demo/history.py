@@ -19,6 +19,8 @@ from collections import defaultdict
 
 from trytond.pool import Pool
 
+from .marketing import Attribution
+
 RETURN_RATE = 0.03
 CANCEL_RATE = 0.01
 PICKUP_RATE = 0.3
@@ -81,6 +83,7 @@ def build(args, rng, data, log):
     to_return = defaultdict(list)
     stats = defaultdict(int)
     spent = defaultdict(float)
+    attribution = Attribution()
 
     @contextlib.contextmanager
     def step(name):
@@ -104,6 +107,7 @@ def build(args, rng, data, log):
             'ecom_delivery': ('pickup' if channel.pickup
                 and rng.random() < PICKUP_RATE else 'carrier'),
             'web_id': f"{channel.code}-{external_id}",
+            **attribution.values(external_id),
             'lines': [('create', [{
                             'type': 'line', 'product': product.id,
                             'unit': product.sale_uom.id, 'quantity': quantity,

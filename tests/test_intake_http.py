@@ -319,6 +319,11 @@ class IntakeHTTPTest(
                     'total': '5.00'}],
             'coupon_lines': [{'code': 'WELCOME', 'discount': '2.00'}],
             'total': str(total), 'total_tax': str(tax),
+            'meta_data': [  # WooCommerce's order attribution
+                {'key': '_wc_order_attribution_utm_source', 'value': 'google'},
+                {'key': '_wc_order_attribution_utm_medium', 'value': 'cpc'},
+                {'key': '_wc_order_attribution_referrer',
+                    'value': 'https://www.google.com/'}],
             }
         body = json.dumps(payload).encode()
         code, answer = self.post(f"{self.fx['woo']}/woocommerce", body, {
@@ -326,8 +331,14 @@ class IntakeHTTPTest(
                 'X-WC-Webhook-Signature': sign(self.fx['woo_secret'], body)})
         self.assertEqual((code, answer['status']), (202, 'received'), answer)
         sale, = self.read('sale.sale', [self.sale_of(answer)['id']],
-            ['total_amount', 'ecom_coupons', 'ecom_external_id'])
+            ['total_amount', 'ecom_coupons', 'ecom_external_id',
+                'marketing_source.name', 'marketing_medium.name',
+                'marketing_campaign', 'ecom_referrer'])
         self.assertEqual(sale['total_amount'], total)
+        self.assertEqual((sale['marketing_source.']['name'],
+                sale['marketing_medium.']['name'], sale['marketing_campaign'],
+                sale['ecom_referrer']),
+            ('google', 'cpc', None, 'https://www.google.com/'))
         self.assertEqual(sale['ecom_coupons'], 'WELCOME')
         self.assertEqual(sale['ecom_external_id'], str(payload['id']))
 
@@ -347,6 +358,7 @@ class IntakeHTTPTest(
                     'title': "x"}],
             'shipping_lines': [{'title': "Express", 'price': '3.00'}],
             'total_price': str(total), 'total_tax': str(tax),
+            'landing_site': '/?utm_source=instagram&utm_campaign=Winter',
             }
         body = json.dumps(payload).encode()
         headers = {'X-Shopify-Topic': 'orders/create',
@@ -355,8 +367,13 @@ class IntakeHTTPTest(
             headers)
         self.assertEqual(code, 202, answer)
         sale, = self.read('sale.sale', [self.sale_of(answer)['id']],
-            ['id', 'total_amount', 'ecom_payment_state', 'invoices'])
+            ['id', 'total_amount', 'ecom_payment_state', 'invoices',
+                'marketing_campaign.name', 'marketing_source.name',
+                'ecom_landing_page'])
         self.assertEqual(sale['total_amount'], total)
+        self.assertEqual((sale['marketing_campaign.']['name'],
+                sale['marketing_source.']['name'], sale['ecom_landing_page']),
+            ('winter', 'instagram', payload['landing_site']))
         self.assertEqual(sale['ecom_payment_state'], 'pending')
         deadline = time.monotonic() + 30  # processed after the answer
         while not sale['invoices'] and time.monotonic() < deadline:
@@ -364,6 +381,39 @@ class IntakeHTTPTest(
             sale, = self.read('sale.sale', [sale['id']], ['invoices'])
         invoice, = self.read('account.invoice', sale['invoices'], ['state'])
         self.assertEqual(invoice['state'], 'draft')
+
+    def test_attribution_becomes_campaign(self):
+        "UTM fields become the sale's campaign, medium and source, by name"
+        attribution = {'campaign': 'Rebajas-2026', 'source': 'newsletter',
+            'landing_page': '/rebajas?utm_medium=email',
+            'referrer': 'https://mail.example.com/'}
+        ids = []
+        for campaign in ['Rebajas-2026', ' rebajas-2026']:
+            code, answer = self.post_generic(self.order(
+                    attribution=dict(attribution, campaign=campaign)))
+            self.assertEqual(code, 201, answer)
+            ids.append(answer['sale']['id'])
+        first, second = self.read('sale.sale', ids, ['marketing_campaign',
+                'marketing_campaign.name', 'marketing_medium.name',
+                'marketing_source.name', 'ecom_referrer',
+                'ecom_landing_page'])
+        # one campaign, found again whatever the case
+        self.assertEqual(first['marketing_campaign'],
+            second['marketing_campaign'])
+        self.assertEqual((first['marketing_campaign.']['name'],
+                first['marketing_medium.']['name'],
+                first['marketing_source.']['name'], first['ecom_referrer'],
+                first['ecom_landing_page']),
+            ('rebajas-2026', 'email', 'newsletter',
+                'https://mail.example.com/', '/rebajas?utm_medium=email'))
+        campaigns = self.count('marketing.campaign')
+        self.assert_refused(422, 'attribution.campaign', self.post_generic,
+            self.order(attribution={'campaign': 'x' * 101}))
+        # refused by the intake (not the format): its campaign not created
+        refused = self.order(attribution={'campaign': 'never-created'})
+        refused['lines'][0]['sku'] = 'NO-SUCH-SKU'
+        self.assert_refused(422, 'lines[0].sku', self.post_generic, refused)
+        self.assertEqual(self.count('marketing.campaign'), campaigns)
 
     def test_batch(self):
         "A batch answers per order; a bad one does not stop the others"

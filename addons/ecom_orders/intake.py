@@ -19,6 +19,7 @@ from trytond import backend
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .attribution import Marketing
 from .channel_tax import StorefrontTaxes
 from .exceptions import FieldErrors
 from .intake_format import IntakeError, http_error, net_unit_price
@@ -101,6 +102,7 @@ class Intake:
             return
         self._caches(todo)
         self.batch = {}
+        marketing = Marketing()
         self.now = datetime.datetime.now()
         available = available_to_sell(self.channel.warehouse, goods)
         sales = []
@@ -113,6 +115,8 @@ class Intake:
                 item.result.reject(http_error(e))
                 continue
             sale.ecom_hold_reason = hold
+            # accepted: its new campaign names may be created now
+            marketing.apply(sale, item.order.attribution)
             sales.append((item, sale))
         if not sales:
             return

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from .attribution import Attribution
+from .attribution import parse as parse_attribution
 from .exceptions import FieldErrors
 
 MAX_LINES = 500
@@ -100,6 +102,7 @@ class Order:
     payment_reference: str | None = None
     payment_method: str | None = None
     loyalty_points: int = 0
+    attribution: Attribution = field(default_factory=Attribution)
 
 
 NUL, REPLACEMENT = '\x00', '\ufffd'
@@ -322,6 +325,7 @@ def parse_order(data):
                 + ', '.join(DELIVERIES))
 
     coupons = chk.strings(data, 'coupons')
+    attribution = parse_attribution(chk, data)
 
     loyalty_points = data.get('loyalty_points', 0)
     if (not isinstance(loyalty_points, int) or isinstance(loyalty_points, bool)
@@ -356,7 +360,7 @@ def parse_order(data):
             payment, 'reference', 'payment.', required=False),
         payment_method=chk.text(
             payment, 'method', 'payment.', required=False),
-        loyalty_points=loyalty_points)
+        loyalty_points=loyalty_points, attribution=attribution)
 
 
 def net_unit_price(line, digits=4):

@@ -15,6 +15,7 @@ task that trytond rescheduled (a copy with a ``scheduled_at``, PostgreSQL)
 is left alone so that the same work is not done twice."""
 import datetime as dt
 import logging
+import sys
 import threading
 import time
 
@@ -31,8 +32,12 @@ _tried = {}
 
 
 def start(pool):
-    "Start the thread of the pool's database, once a process"
-    if config.getboolean('queue', 'worker', default=False):
+    """Start the thread of the pool's database, once a process; not with
+    queue workers, nor with ``late_tasks_interval`` 0, nor in a module
+    test (its scenario's sales are confirmed on purpose)"""
+    if (config.getboolean('queue', 'worker', default=False)
+            or not config.getint('ecom', 'late_tasks_interval', default=10)
+            or 'trytond.tests.test_tryton' in sys.modules):
         return
     with _lock:
         if pool.database_name in _started:

@@ -23,8 +23,8 @@ PURGED = "[removed after {days} days: retention period of the company]"
 # top-level keys of storefront orders that no intake or replay reads
 UNNEEDED = {
     'woocommerce': {'customer_ip_address', 'customer_user_agent', '_links'},
-    'shopify': {'browser_ip', 'client_details', 'landing_site',
-        'referring_site'},
+    # landing_site and referring_site are read: the order's attribution
+    'shopify': {'browser_ip', 'client_details'},
     }
 
 

@@ -14,7 +14,7 @@ from .queue import queue_of
 # order and posts its invoice.
 WORKFLOW_FIELDS = {'ecom_payment_state', 'ecom_payment_reference',
     'ecom_storefront_total', 'ecom_storefront_modified', 'ecom_hold_reason',
-    'ecom_coupons'}
+    'ecom_coupons', 'ecom_referrer', 'ecom_landing_page'}
 # The idempotency key: writable from RPC only while the sale is a draft
 DRAFT_FIELDS = {'ecom_channel', 'ecom_external_id'}
 
@@ -52,6 +52,10 @@ class Sale(metaclass=PoolMeta):
     ecom_payment_reference = fields.Char(
         "Payment Reference", readonly=True)
     ecom_coupons = fields.Char("Coupon Codes", readonly=True)
+    ecom_referrer = fields.Char("Referrer", readonly=True,
+        help="The page the customer came from, as the storefront recorded.")
+    ecom_landing_page = fields.Char("Landing Page", readonly=True,
+        help="The storefront page where the customer's visit started.")
     ecom_storefront_total = Monetary(
         "Storefront Total", currency='currency', digits='currency',
         readonly=True)

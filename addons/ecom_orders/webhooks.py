@@ -6,6 +6,7 @@ names the storefront's own field where it can (``line_items[1].sku``).
 """
 from decimal import Decimal, InvalidOperation
 
+from . import attribution
 from .intake_format import IntakeError
 
 # WooCommerce shipping methods that mean the customer collects the order.
@@ -148,6 +149,7 @@ def from_woocommerce(data):
             'reference': data.get('transaction_id') or None,
             },
         'totals': {'total': data.get('total'), 'tax': data.get('total_tax')},
+        'attribution': attribution.from_woocommerce(data),
         }
 
 
@@ -158,7 +160,8 @@ WOO_NAMES = [
     ('totals.tax', 'total_tax'), ('shipping.amount', 'shipping_lines'),
     ('created_at', 'date_created_gmt'), ('shipping.type', 'shipping_lines'),
     ('shipping.taxes', 'shipping_lines'),
-    ]
+    ] + [(f'attribution.{generic}', f'meta_data.{key}')
+    for key, generic in attribution.WOO_META.items()]
 
 
 def _shopify_address(data):
@@ -264,6 +267,7 @@ def from_shopify(data):
             },
         'totals': {
             'total': data.get('total_price'), 'tax': data.get('total_tax')},
+        'attribution': attribution.from_shopify(data),
         }
 
 
@@ -272,6 +276,11 @@ SHOPIFY_NAMES = [
     ('customer.email', 'email'), ('totals.total', 'total_price'),
     ('totals.tax', 'total_tax'), ('shipping.amount', 'shipping_lines'),
     ('shipping.type', 'shipping_lines'), ('shipping.taxes', 'shipping_lines'),
+    ('attribution.referrer', 'referring_site'),
+    ('attribution.landing_page', 'landing_site'),
+    ('attribution.source', 'landing_site'),
+    ('attribution.medium', 'landing_site'),
+    ('attribution.campaign', 'landing_site'),
     ]
 
 FORMATS = {

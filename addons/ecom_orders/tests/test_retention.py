@@ -32,9 +32,11 @@ class RetentionMixin:
         self.assertEqual(kept, {'id': 7, 'billing': {'email': 'a@x.com'},
                 'line_items': []})
         shopify = {'id': 1, 'browser_ip': '203.0.113.9',
-            'client_details': {'user_agent': 'x'}, 'email': 'a@x.com'}
+            'client_details': {'user_agent': 'x'}, 'email': 'a@x.com',
+            'landing_site': '/?utm_source=x'}
+        # the landing page is kept: the order's attribution reads it
         self.assertEqual(json.loads(minimise('shopify', json.dumps(shopify))),
-            {'id': 1, 'email': 'a@x.com'})
+            {'id': 1, 'email': 'a@x.com', 'landing_site': '/?utm_source=x'})
         # what is not a JSON object, or of the generic format, is kept as is
         for kind, text in [('woocommerce', '{"customer_ip_address": '),
                 ('woocommerce', '[1]'), ('generic', '{"browser_ip": 1}')]:

@@ -1,0 +1,104 @@
+"""Where an online order came from: the campaign, medium and source (UTM)
+and the referrer and landing page the storefront recorded.
+
+The generic order's optional ``attribution`` object, or what the
+storefront's own fields say: WooCommerce's order attribution
+(``_wc_order_attribution_*`` meta data, WooCommerce 8.5+) and Shopify's
+``landing_site`` (its ``utm_*`` query parameters) and ``referring_site``.
+The campaign, medium and source become upstream ``marketing_campaign``
+records (found by name, case-insensitive, or created), on the sale."""
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from trytond.pool import Pool
+
+UTM = ['source', 'medium', 'campaign']
+MAX_NAME, MAX_URL = 100, 1000
+# WooCommerce order attribution meta keys
+WOO_META = {
+    '_wc_order_attribution_utm_source': 'source',
+    '_wc_order_attribution_utm_medium': 'medium',
+    '_wc_order_attribution_utm_campaign': 'campaign',
+    '_wc_order_attribution_referrer': 'referrer',
+    '_wc_order_attribution_session_entry': 'landing_page',
+    }
+
+
+@dataclass
+class Attribution:
+    source: str | None = None
+    medium: str | None = None
+    campaign: str | None = None
+    referrer: str | None = None
+    landing_page: str | None = None
+
+
+def utm_of(url):
+    "The utm_source, utm_medium and utm_campaign of url's query"
+    if not isinstance(url, str):
+        return {}
+    query = dict(parse_qsl(urlsplit(url).query))
+    return {k: query[f'utm_{k}'].strip() for k in UTM
+        if query.get(f'utm_{k}', '').strip()}
+
+
+def parse(chk, data):
+    """The generic order's ``attribution`` (optional), each bad field named
+    on chk; the landing page's UTM parameters fill what it leaves out"""
+    raw = chk.obj(data.get('attribution'), 'attribution', required=False)
+    if raw is None:
+        return Attribution()
+    values = {k: chk.text(raw, k, 'attribution.', required=False,
+            max_length=MAX_NAME) for k in UTM}
+    for key in ['referrer', 'landing_page']:
+        values[key] = chk.text(raw, key, 'attribution.', required=False,
+            max_length=MAX_URL)
+    for key, value in utm_of(values['landing_page']).items():
+        if not values[key] and len(value) <= MAX_NAME:
+            values[key] = value
+    return Attribution(**values)
+
+
+def _clean(values):
+    return {k: v for k, v in values.items() if isinstance(v, str) and v}
+
+
+def from_woocommerce(data):
+    "The generic attribution of a WooCommerce order (its meta data)"
+    values = {}
+    for meta in data.get('meta_data') or []:
+        if isinstance(meta, dict) and meta.get('key') in WOO_META:
+            values[WOO_META[meta['key']]] = meta.get('value')
+    values = _clean(values)
+    # WooCommerce writes "(none)" where the visit had no UTM parameter
+    values = {k: v for k, v in values.items() if v != '(none)'}
+    return values or None
+
+
+def from_shopify(data):
+    "The generic attribution of a Shopify order"
+    values = _clean({'landing_page': data.get('landing_site'),
+            'referrer': data.get('referring_site')})
+    return values or None
+
+
+class Marketing:
+    "The campaign, medium and source records of one intake run, by name"
+
+    def __init__(self):
+        self.cache = {}
+
+    def record(self, model, name):
+        key = (model, name.strip().lower())
+        if key not in self.cache:
+            # created if new: the intake's transaction retries a conflict
+            self.cache[key] = Pool().get(model).from_name(name)
+        return self.cache[key]
+
+    def apply(self, sale, attribution):
+        for key in UTM:
+            if name := getattr(attribution, key):
+                setattr(sale, f'marketing_{key}',
+                    self.record(f'marketing.{key}', name))
+        sale.ecom_referrer = attribution.referrer
+        sale.ecom_landing_page = attribution.landing_page
