@@ -8,6 +8,8 @@ from trytond.modules.ecom_orders.fulfilment import add_days
 from trytond.modules.ecom_orders.intake_format import IntakeError, parse_order
 from trytond.modules.ecom_orders.webhooks import to_order
 
+from .test_attribution import GENERIC
+
 MADRID = ZoneInfo('Europe/Madrid')
 UTC = ZoneInfo('UTC')
 
@@ -63,16 +65,7 @@ class AddDaysTestCase(unittest.TestCase):
 class DeliveryFormatTestCase(unittest.TestCase):
 
     def order(self, **changes):
-        order = {
-            'external_id': 'A-1', 'currency': 'EUR',
-            'customer': {'email': 'ana@example.com'},
-            'billing_address': {'name': "Ana", 'street': "Calle 1",
-                'city': "Madrid", 'postal_code': "28001", 'country': "ES"},
-            'lines': [{'sku': 'SKU-1', 'quantity': 1, 'unit_price': '10.00'}],
-            'totals': {'total': '12.10'},
-            }
-        order.update(changes)
-        return order
+        return dict(GENERIC, **changes)
 
     def test_defaults(self):
         order = parse_order(self.order())
