@@ -18,6 +18,17 @@ def displayed(elements):
     return shown[0]
 
 
+def open_row(driver, cell):
+    """Double-click the cell's row, scrolled into the list's view first: a
+    row below the list's scrolled area was clicked where another element
+    was (seen once on SQLite, the order never opened)"""
+    from selenium.webdriver.common.action_chains import ActionChains
+    driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'});", cell)
+    time.sleep(0.3)
+    ActionChains(driver).double_click(cell).perform()
+
+
 class DailyWorkBrowser:
 
     def record(self, model, domain, fields):
@@ -68,11 +79,10 @@ class DailyWorkBrowser:
 
     def open_order(self, driver, wait, By, EC, number, artifacts):
         "Its row opens the order on the E-commerce page, tracking shown"
-        from selenium.webdriver.common.action_chains import ActionChains
         cell = ("//tr/td[@data-title='Number: ']"
             f"[normalize-space(.)='{number}']")
         row = wait.until(EC.visibility_of_element_located((By.XPATH, cell)))
-        ActionChains(driver).double_click(row).perform()
+        open_row(driver, row)
         wait.until(lambda d: any(e.is_displayed() and e.get_attribute(
                         'value') == 'RP-BROWSER-1'
                 for e in d.find_elements(By.XPATH,
@@ -84,7 +94,6 @@ class DailyWorkBrowser:
         """Orders to Prepare again: an order of the mobile app (priced by
         the back office) shows the promotions applied on its first page,
         and on its Promotions tab each promotion applied or not, and why"""
-        from selenium.webdriver.common.action_chains import ActionChains
         sale = self.record('sale.sale', [('ecom_external_id', '=', 'P1'),
                 ('ecom_channel.code', '=', 'app')], ['number'])
         wait.until(EC.visibility_of_element_located((By.XPATH,
@@ -94,8 +103,7 @@ class DailyWorkBrowser:
             f"[normalize-space(.)='{sale['number']}']")
         wait.until(EC.visibility_of_any_elements_located((By.XPATH, cell)))
         time.sleep(1)  # the new tab's list replaces the first one's
-        ActionChains(driver).double_click(
-            displayed(driver.find_elements(By.XPATH, cell))).perform()
+        open_row(driver, displayed(driver.find_elements(By.XPATH, cell)))
         wait.until(lambda d: any(e.is_displayed() and '3x2 on bottles' in (
                         e.get_attribute('value') or '')
                 for e in d.find_elements(By.XPATH,
@@ -112,7 +120,6 @@ class DailyWorkBrowser:
     def settle_by_hand(self, driver, wait, By, EC, artifacts):
         """Gateway Payments > To Reconcile: open the first capture, mark it
         reconciled by hand"""
-        from selenium.webdriver.common.action_chains import ActionChains
         wait.until(EC.visibility_of_element_located((By.XPATH,
                     "//tr//*[normalize-space(text())='Gateway Payments']"))
             ).click()
@@ -124,7 +131,7 @@ class DailyWorkBrowser:
         time.sleep(1)  # the tab's list replaces the first one's
         row = displayed(driver.find_elements(By.XPATH, cell))
         reference = row.text
-        ActionChains(driver).double_click(row).perform()
+        open_row(driver, row)
         button = wait.until(EC.visibility_of_any_elements_located((By.XPATH,
                     "//button[normalize-space(.)='Reconciled by Hand']")))
         driver.save_screenshot(os.path.join(artifacts, 'to-reconcile.png'))
