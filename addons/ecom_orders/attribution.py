@@ -69,9 +69,8 @@ def from_woocommerce(data):
     for meta in data.get('meta_data') or []:
         if isinstance(meta, dict) and meta.get('key') in WOO_META:
             values[WOO_META[meta['key']]] = meta.get('value')
-    values = _clean(values)
     # WooCommerce writes "(none)" where the visit had no UTM parameter
-    values = {k: v for k, v in values.items() if v != '(none)'}
+    values = {k: v for k, v in _clean(values).items() if v != '(none)'}
     return values or None
 
 

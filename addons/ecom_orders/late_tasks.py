@@ -20,7 +20,7 @@ import threading
 import time
 
 from trytond import config
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 from trytond.worker import run_task
 
 logger = logging.getLogger(__name__)
@@ -67,28 +67,16 @@ def _try(key):
 
 
 def _process(pool, company_id, ids):
-    "Process the sales of the company (tried again at the next sweep)"
+    """Process the sales of the company in the routes' retrying writing
+    transaction (``api.transact``: the sales' lock, conflicts retried);
+    what still fails is tried again at the next sweep"""
+    from .api import transact  # api imports this module
     Sale = pool.get('sale.sale')
-    extras = {}
-    for _ in range(5):
-        with Transaction().start(pool.database_name, 0, context={
-                    'company': company_id, '_skip_warnings': True},
-                **extras) as transaction:
-            try:
-                Sale.process(Sale.browse(ids))
-                transaction.commit()
-                return
-            except TransactionError as e:
-                # processing locks the sales: start again with the lock
-                transaction.rollback()
-                transaction.tasks.clear()
-                e.fix(extras)
-            except Exception:
-                transaction.rollback()
-                transaction.tasks.clear()
-                logger.warning("processing sales %s failed", ids,
-                    exc_info=True)
-                return
+    try:
+        transact(pool, {'company': company_id, '_skip_warnings': True},
+            lambda: Sale.process(Sale.browse(ids)))
+    except Exception:
+        logger.warning("processing sales %s failed", ids, exc_info=True)
 
 
 def _run_queued_here(pool):
