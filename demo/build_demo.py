@@ -190,7 +190,7 @@ def fill(args, pool, extras):
     "Master data and order history in one transaction"
     from trytond.transaction import Transaction
 
-    from . import catalog, catalog_rules, customers, history, promotions
+    from . import catalog, catalog_rules, customers, history, marketing, promotions
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
         User = pool.get('res.user')
@@ -205,6 +205,7 @@ def fill(args, pool, extras):
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)
+            marketing.build_spend(shop['shop'].company, log)
             # the benchmarks' and HTTP tests' databases have no history:
             # their app channel stays storefront-priced
             promotions.build(shop, log, orders=args.orders > 0)

@@ -2,6 +2,9 @@
 the storefronts report it). Every fourth order of a channel has one, chosen
 from its number, not drawn: the rest of the demo stays what the seed makes
 it."""
+import datetime as dt
+from decimal import Decimal
+
 from trytond.pool import Pool
 
 # campaign, medium, source, referrer; the landing page carries the UTM
@@ -40,3 +43,41 @@ class Attribution:
             'ecom_referrer': referrer,
             'ecom_landing_page': f'/?{utm}',
             }
+
+
+# campaign, medium, source, days ago, amount, what
+SPEND = [
+    ('black-friday', 'email', 'newsletter', 12, '180.00', "Newsletter design"),
+    ('rebajas-invierno', 'cpc', 'google', 40, '850.00', "Google Ads"),
+    ('rebajas-invierno', 'cpc', 'google', 10, '620.00', "Google Ads"),
+    ('otono-instagram', 'social', 'instagram', 30, '400.00',
+        "Instagram promoted posts"),
+    ]
+
+
+def build_spend(company, log):
+    """What the campaigns cost, and the Black Friday mailing whose links
+    carry the campaign's tags (Reports > Campaign Performance)"""
+    pool = Pool()
+    Date = pool.get('ir.date')
+    Spend = pool.get('ecom.marketing.spend')
+    List = pool.get('marketing.email.list')
+    Message = pool.get('marketing.email.message')
+    today = Date.today()
+
+    def tags(campaign, medium, source, prefix=''):
+        return {prefix + k: pool.get(f'marketing.{k}').from_name(v).id
+            for k, v in [('campaign', campaign), ('medium', medium),
+                ('source', source)]}
+    Spend.create([{
+                'company': company.id, 'date': today - dt.timedelta(days=ago),
+                'amount': Decimal(amount), 'description': what,
+                **tags(c, m, s)}
+            for c, m, s, ago, amount, what in SPEND])
+    lists = List.search([('ecom_company', '=', company.id)], limit=1)
+    if lists:
+        Message.create([{
+                    'list_': lists[0].id, 'title': "Black Friday: -20%",
+                    'content': "<p>Black Friday en Alpine.</p>",
+                    **tags('black-friday', 'email', 'newsletter', 'marketing_')}])
+    log(f"{len(SPEND)} campaign costs and the Black Friday mailing")

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import unittest
+from decimal import Decimal
 
 from trytond.pyson import PYSONDecoder
 
@@ -175,6 +176,21 @@ class DemoBrowserTest(
             self.server.rpc('model.ecom.report.customer.search_count', [],
                 {'company': company}, session=session))
         self.assertGreater(len(segments), 1)
+        # the campaigns split the same net sales; the demo's have spend
+        campaigns = self.server.rpc(
+            'model.ecom.report.campaign.search_read', [], 0, None, None,
+            ['label', 'orders', 'revenue', 'spend', 'roi', 'mailings'],
+            context, session=session)
+        self.assertEqual(
+            sum(Decimal(str(c['revenue'])) for c in campaigns),
+            sum(Decimal(str(r['revenue'])) for r in rows))
+        spent = {c['label']: c for c in campaigns if c['spend']}
+        self.assertEqual(
+            Decimal(str(spent['Rebajas-Invierno']['spend'])),
+            Decimal('1470.00'))
+        self.assertIsNotNone(spent['Rebajas-Invierno']['roi'])
+        self.assertEqual(
+            spent['Black-Friday']['mailings'], "Black Friday: -20%")
 
     def test_report_export_command(self):
         "The command line writes a report with its chart to XLSX"

@@ -3,6 +3,7 @@ graph view, the rows it shows in sao for the same filters."""
 from lxml import etree
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -19,6 +20,7 @@ REPORTS = [
     ('promotion', "Promotions"),
     ('fulfilment', "Fulfilment (SLA)"),
     ('returns', "Returns by Product and Reason"),
+    ('campaign', "Campaign Performance"),
     ]
 FILTERS = ['from_date', 'to_date', 'period', 'shop', 'channel', 'currency',
     'limit']
@@ -65,9 +67,11 @@ def read_table(key):
         n: dict(tree['fields'][n]['selection']) for n in names
         if tree['fields'][n]['type'] == 'selection'}
     records = Model.search([])
-    for values in Model.read(
+    # read answers in the database's order: the rows keep the search's
+    rows = {v['id']: v for v in Model.read(
             [r.id for r in records],
-            names + [f'{n}.rec_name' for n in relations]):
+            names + [f'{n}.rec_name' for n in relations])}
+    for values in (rows[r.id] for r in records):
         row = []
         for name in names:
             value = values[name]
@@ -86,7 +90,11 @@ def describe_filters():
     Context = pool.get('ecom.report.context')
     context = Transaction().context
     described = []
-    for name in ['company', *FILTERS]:
+    names = ['company', *FILTERS]
+    if context.get('group_by'):
+        Context = pool.get('ecom.report.campaign.context')
+        names.append('group_by')
+    for name in names:
         value = context.get(name)
         if value is None:
             continue
@@ -124,11 +132,25 @@ class ExportStart(ModelView):
     channel = fields.Many2One('ecom.channel', "Channel")
     currency = fields.Many2One('currency.currency', "Order Currency")
     limit = fields.Integer("Top", required=True)
+    group_by = fields.Selection('get_groups', "Group By",
+        states={
+            'invisible': Eval('report') != 'campaign',
+            'required': Eval('report') == 'campaign',
+            })
 
     @classmethod
     def get_periods(cls):
         Context = Pool().get('ecom.report.context')
         return Context.period.selection
+
+    @classmethod
+    def get_groups(cls):
+        Context = Pool().get('ecom.report.campaign.context')
+        return [(None, "")] + Context.group_by.selection
+
+    @classmethod
+    def default_group_by(cls):
+        return 'campaign'
 
     @classmethod
     def default_get(cls, fields_names=None, with_rec_name=True, **kwargs):
@@ -165,6 +187,8 @@ class Export(Wizard):
 
     def transition_export(self):
         context = {n: getattr(self.start, n) for n in FILTERS}
+        if self.start.report == 'campaign':
+            context['group_by'] = self.start.group_by
         for name in ['shop', 'channel', 'currency']:
             context[name] = context[name].id if context[name] else None
         with Transaction().set_context(context):

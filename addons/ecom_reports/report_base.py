@@ -217,5 +217,5 @@ class ReportMixin:
         return rows
 
 
-def monetary(string):
-    return Monetary(string, currency='currency', digits='currency')
+def monetary(string, **kwargs):
+    return Monetary(string, currency='currency', digits='currency', **kwargs)

@@ -135,6 +135,23 @@ class PromotionSummary(SummaryMixin, ModelSQL):
     revenue = amount_field("Net Sales of the Orders")
 
 
+class CampaignSummary(SummaryMixin, ModelSQL):
+    "Orders and amounts per day and marketing campaign, medium and source"
+    __name__ = 'ecom.report.summary.campaign'
+    __string__ = "Campaign Summary"
+    _dimension_names = ('campaign', 'medium', 'source')
+    campaign = fields.Many2One('marketing.campaign', "Campaign")
+    medium = fields.Many2One('marketing.medium', "Medium")
+    source = fields.Many2One('marketing.source', "Source")
+    orders = fields.Integer("Orders", help="Return sales are not counted.")
+    new_customers = fields.Integer("New Customers")
+    gross = amount_field("Gross Sales")
+    returns = amount_field("Returns")
+    revenue = amount_field("Net Sales")
+    discount = amount_field("Promotion Discounts")
+    cost = amount_field("Cost")
+
+
 class FulfilmentSummary(SummaryMixin, ModelSQL):
     "Shipped orders, on time or late, per order day"
     __name__ = 'ecom.report.summary.fulfilment'
@@ -193,4 +210,5 @@ class CustomerSummary(ModelSQL):
 SUMMARIES = [
     'ecom.report.summary.sales', 'ecom.report.summary.product',
     'ecom.report.summary.region', 'ecom.report.summary.promotion',
-    'ecom.report.summary.fulfilment', 'ecom.report.summary.return']
+    'ecom.report.summary.fulfilment', 'ecom.report.summary.return',
+    'ecom.report.summary.campaign']

@@ -22,6 +22,8 @@ s AS (
     SELECT sale.id, sale.company, sale.sale_date AS date,
         sale.ecom_channel AS channel, sale.currency, sale.party,
         sale.shipment_address, sale.shipment_state,
+        sale.marketing_campaign AS campaign, sale.marketing_medium AS medium,
+        sale.marketing_source AS source,
         ch.shipping_product, COALESCE(ch.preparation_days, 2) AS sla_days,
         sc.digits AS sdigits, cc.digits AS cdigits,
         CASE WHEN sale.currency = c.currency THEN 1.0
@@ -115,6 +117,20 @@ INSERTS = {
         f"""product, reason, COUNT(DISTINCT id), -SUM(qty), -SUM(amount)
         FROM l WHERE {MERCHANDISE} AND product IS NOT NULL AND qty < 0""",
         ', product, reason'),
+    'ecom_report_summary_campaign': (
+        ("campaign, medium, source, orders, new_customers, gross, returns,"
+        " revenue, discount, cost"),
+        f"""campaign, medium, source,
+        COUNT(DISTINCT CASE WHEN {MERCHANDISE} AND qty > 0 THEN id END),
+        COUNT(DISTINCT CASE WHEN first = 1 AND {MERCHANDISE} AND qty > 0
+            THEN id END),
+        SUM(CASE WHEN {MERCHANDISE} AND amount > 0 THEN amount ELSE 0 END),
+        -SUM(CASE WHEN {MERCHANDISE} AND amount < 0 THEN amount ELSE 0 END),
+        SUM(CASE WHEN {MERCHANDISE} THEN amount ELSE 0 END),
+        SUM(discount),
+        SUM(cost)
+        FROM l""",
+        ', campaign, medium, source'),
     'ecom_report_summary_fulfilment': (
         "orders, shipped, on_time, preparation_days",
         """COUNT(*),

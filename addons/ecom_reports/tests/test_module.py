@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 from sql import Table
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_reports import xlsx
@@ -58,6 +59,55 @@ class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
         with Transaction().set_user(user.id), \
                 Transaction().set_context(context, company=other.id):
             self.assertEqual(Sales.search([]), [])
+
+    @with_transaction()
+    def test_campaign_report_and_spend_limited_to_users_companies(self):
+        "A clerk of company A reads A's campaign figures and spend only"
+        pool = Pool()
+        Refresh = pool.get('ecom.report.refresh')
+        Summary = pool.get('ecom.report.summary.campaign')
+        Spend = pool.get('ecom.marketing.spend')
+        Report = pool.get('ecom.report.campaign')
+        Campaign = pool.get('marketing.campaign')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        other = create_company(name="Other")
+        day = dt.date(2025, 3, 4)
+        Refresh.ensure_calendar([day])
+        campaign = Campaign.from_name('spring')
+        for company_, revenue, amount in [
+                (company, 10, 4), (other, 99, 50)]:
+            Summary.create([{
+                        'company': company_.id, 'grain': 'D', 'date': day,
+                        'currency': company_.currency.id,
+                        'campaign': campaign.id, 'orders': 1,
+                        'new_customers': 1, 'gross': revenue, 'returns': 0,
+                        'revenue': revenue, 'discount': 0, 'cost': 0}])
+            Spend.create([{'company': company_.id, 'campaign': campaign.id,
+                        'date': day, 'amount': amount}])
+        user, = User.create([{'login': 'clerk',
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [ModelData.get_id(
+                                    'ecom_base', 'group_ecom_user')])]}])
+        context = {'from_date': day, 'to_date': day, '_check_access': True}
+        with Transaction().set_user(user.id), \
+                Transaction().set_context(context, company=company.id):
+            rows = Report.search([])
+            self.assertEqual(
+                [(r.label, r.revenue, r.spend, r.roas) for r in rows],
+                [('Spring', Decimal('10.00'), Decimal('4.00'), 2.5)])
+            self.assertEqual(
+                [s.amount for s in Spend.search([])], [Decimal(4)])
+            # staff read the spend; only managers enter it
+            with self.assertRaises(AccessError):
+                Spend.create([{'company': company.id,
+                            'campaign': campaign.id, 'date': day,
+                            'amount': 1}])
+        with Transaction().set_user(user.id), \
+                Transaction().set_context(context, company=other.id):
+            self.assertEqual(Report.search([]), [])
 
     @with_transaction()
     def test_refresh_is_incremental_and_full_rebuild_recovers(self):
