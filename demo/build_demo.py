@@ -190,7 +190,15 @@ def fill(args, pool, extras):
     "Master data and order history in one transaction"
     from trytond.transaction import Transaction
 
-    from . import catalog, catalog_rules, customers, history, marketing, promotions
+    from . import (
+        carts,
+        catalog,
+        catalog_rules,
+        customers,
+        history,
+        marketing,
+        promotions,
+    )
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
         User = pool.get('res.user')
@@ -209,6 +217,7 @@ def fill(args, pool, extras):
             # the benchmarks' and HTTP tests' databases have no history:
             # their app channel stays storefront-priced
             promotions.build(shop, log, orders=args.orders > 0)
+            carts.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

@@ -7,6 +7,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+from tests.server import execute_sql
+
 
 def configure_promotions(pool, company, app, other_company):
     "A back-office priced channel and its promotions: fixture values"
@@ -239,6 +241,59 @@ class PromotionsHTTPTests:
         status, _ = self.post_cart(self.cart([(sku, 1)]),
             key=self.fx['app_key'])
         self.assertEqual(status, 403)
+        # the abandoned carts' fields; a refused cart is not kept
+        carts = self.count('ecom.cart')
+        good = self.cart([(sku, 1)])
+        for cart, field in [
+                (dict(good, customer=dict(good['customer'],
+                            accepts_marketing='yes')),
+                    'customer.accepts_marketing'),
+                (dict(good, cart_token='t' * 101), 'cart_token'),
+                (dict(good, cart_token=['t']), 'cart_token'),
+                ]:
+            with self.subTest(cart=cart):
+                status, answer = self.post_cart(cart)
+                self.assertEqual(status, 422, answer)
+                self.assertEqual(
+                    [e['field'] for e in answer['errors']], [field])
+        self.assertEqual(self.count('ecom.cart'), carts)
+
+    def test_cart_kept_until_its_order(self):
+        "A cart with an email is kept, updated, and recovered by its order"
+        sku = self.fx['any_sku']
+        token = uuid.uuid4().hex
+        cart = dict(self.cart([(sku, 1)]), cart_token=token)
+        cart['customer']['accepts_marketing'] = True
+        status, priced = self.post_cart(cart)
+        self.assertEqual(status, 200, priced)
+        kept = self.rpc('model.ecom.cart.search', [('token', '=', token)],
+            0, None, None, {})
+        self.assertEqual(len(kept), 1)
+        # one more unit: the same cart, its new total
+        cart['lines'] = [{'sku': sku, 'quantity': 2}]
+        status, priced = self.post_cart(cart)
+        self.assertEqual(status, 200, priced)
+        found, = self.read('ecom.cart', kept, ['state', 'email', 'total',
+                'accepts_marketing', 'lines', 'channel'])
+        self.assertEqual(
+            (found['state'], found['email'], found['total'],
+                found['accepts_marketing'], len(found['lines']),
+                found['channel']),
+            ('open', cart['customer']['email'], Decimal(priced['total']),
+                True, 1, self.fx['promo']))
+        # nobody prices it for an hour: the task marks it abandoned
+        execute_sql(self.database, self.env, "UPDATE ecom_cart SET "
+            "state = 'abandoned', abandoned_at = ? WHERE id = ?",
+            (datetime.datetime.now(), kept[0]))
+        # the reminder worked: the order comes with the cart's token
+        order = dict(self.order_of(cart, priced), cart_token=token)
+        status, answer = self.post_promo(order)
+        self.assertEqual(status, 201, answer)
+        found, = self.read('ecom.cart', kept,
+            ['state', 'sale', 'order_total'])
+        self.assertEqual(
+            (found['state'], found['sale'], found['order_total']),
+            ('recovered', answer['sale']['id'], Decimal(priced['total'])))
 
     def test_intake_refuses_bad_coupons(self):
         "An order with a coupon that does not apply writes nothing"

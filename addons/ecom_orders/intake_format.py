@@ -103,6 +103,7 @@ class Order:
     payment_method: str | None = None
     loyalty_points: int = 0
     attribution: Attribution = field(default_factory=Attribution)
+    cart_token: str | None = None
 
 
 NUL, REPLACEMENT = '\x00', '\ufffd'
@@ -326,6 +327,8 @@ def parse_order(data):
 
     coupons = chk.strings(data, 'coupons')
     attribution = parse_attribution(chk, data)
+    cart_token = chk.text(data, 'cart_token', '', required=False,
+        max_length=100)
 
     loyalty_points = data.get('loyalty_points', 0)
     if (not isinstance(loyalty_points, int) or isinstance(loyalty_points, bool)
@@ -360,7 +363,8 @@ def parse_order(data):
             payment, 'reference', 'payment.', required=False),
         payment_method=chk.text(
             payment, 'method', 'payment.', required=False),
-        loyalty_points=loyalty_points, attribution=attribution)
+        loyalty_points=loyalty_points, attribution=attribution,
+        cart_token=cart_token)
 
 
 def net_unit_price(line, digits=4):

@@ -268,6 +268,7 @@ def from_shopify(data):
         'totals': {
             'total': data.get('total_price'), 'tax': data.get('total_tax')},
         'attribution': attribution.from_shopify(data),
+        'cart_token': data.get('cart_token'),
         }
 
 
@@ -281,6 +282,7 @@ SHOPIFY_NAMES = [
     ('attribution.source', 'landing_site'),
     ('attribution.medium', 'landing_site'),
     ('attribution.campaign', 'landing_site'),
+    ('cart_token', 'cart_token'),
     ]
 
 FORMATS = {

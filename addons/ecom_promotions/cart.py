@@ -2,7 +2,8 @@
 
 POST /<db>/ecom/v1/channels/<id>/cart (the channel's API key)::
 
-    {"customer": {"email": "ana@example.com"},
+    {"customer": {"email": "ana@example.com", "accepts_marketing": true},
+     "cart_token": "c1-8f2e",
      "currency": "EUR",
      "lines": [{"sku": "BOOT-42", "quantity": 2, "unit_price": "89.90"}],
      "coupons": ["WELCOME10"],
@@ -14,12 +15,16 @@ POST /<db>/ecom/v1/channels/<id>/cart (the channel's API key)::
 parcel). 200 with the lines, each discount with its promotion, lines and
 reason, the promotions that did not apply and why, shipping, taxes and the
 total; 422 naming each bad field (an unknown, expired or used-up coupon, a
-coupon that does not apply and why). Nothing is written: a read-only
-transaction. An order posted to the intake of a channel whose promotions
+coupon that does not apply and why). Pricing is a read-only transaction;
+a cart with ``customer.email`` is then kept for the abandoned carts
+(``abandoned.py``; optional ``cart_token``, the storefront's id of the
+cart, and ``customer.accepts_marketing``, its reminder opt-in). A 422
+writes nothing. An order posted to the intake of a channel whose promotions
 the back office prices, with these unit prices, coupons and shipping
 amount, gets the same discount lines and total.
 """
 import datetime
+import logging
 from decimal import Decimal
 
 from trytond.modules.account.tax import TaxableMixin, _TaxLine
@@ -29,6 +34,7 @@ from trytond.modules.ecom_orders.api import (
     channel_endpoint,
     contribute,
     response,
+    transact,
 )
 from trytond.modules.product import round_price
 from trytond.pool import Pool
@@ -39,6 +45,7 @@ from . import engine, facts, pricing
 contribute(__file__)  # its routes are documented in openapi.json beside it
 
 MAX_LINES = 500
+logger = logging.getLogger(__name__)
 
 
 def parse_cart(data):
@@ -49,6 +56,10 @@ def parse_cart(data):
     customer = chk.obj(data.get('customer'), 'customer', required=False) or {}
     email = chk.text(customer, 'email', 'customer.', required=False,
         max_length=254)
+    accepts = customer.get('accepts_marketing', False)
+    if not isinstance(accepts, bool):
+        chk.error('customer.accepts_marketing', "must be true or false")
+    token = chk.text(data, 'cart_token', '', required=False, max_length=100)
     currency = chk.text(data, 'currency', '', required=False, max_length=3)
     destination = chk.obj(data.get('destination'), 'destination',
         required=False) or {}
@@ -74,15 +85,33 @@ def parse_cart(data):
     return {'email': email, 'currency': currency and currency.upper(),
         'country': country and country.upper(), 'lines': lines,
         'coupons': coupons, 'carrier': carrier, 'shipping': amount,
-        'explain': data.get('explain') is True}
+        'explain': data.get('explain') is True, 'token': token,
+        'accepts_marketing': accepts is True}
 
 
 @channel_endpoint('cart', 'cart')
 def cart_endpoint(pool, channel_id, company_id, data):
     request = parse_cart(data)
+    context = {'company': company_id, 'language': 'en'}
     with Transaction().start(pool.database_name, 0, readonly=True,
-            context={'company': company_id, 'language': 'en'}):
-        return response(200, price_cart(channel_id, request))
+            context=context):
+        answer = price_cart(channel_id, request)
+    if request['email']:
+        remember(pool, context, channel_id, company_id, request, answer)
+    return response(200, answer)
+
+
+def remember(pool, context, channel_id, company_id, request, answer):
+    """Keep the cart of a customer who gave an email (abandoned.py); the
+    priced answer is given even when the database cannot take it now"""
+    def record():
+        Pool().get('ecom.cart').record(
+            channel_id, company_id, request, answer)
+    try:
+        transact(pool, context, record, seconds=5)
+    except Exception:
+        logger.warning("cart of channel %s not recorded", channel_id,
+            exc_info=True)
 
 
 def price_cart(channel_id, request):

@@ -2,7 +2,7 @@
 intake adds the same discount lines the cart API showed the customer."""
 from trytond.model import fields
 from trytond.modules.ecom_orders.exceptions import OrderRefused
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 from . import engine, pricing
 from .outcome import keep
@@ -23,9 +23,19 @@ class Channel(metaclass=PoolMeta):
         "sends catalog prices and coupon codes; the intake adds the same "
         "discount lines and checks the total.")
 
+    cart_abandoned_after = fields.Integer(
+        "Cart Abandoned After (min)", required=True,
+        domain=[('cart_abandoned_after', '>=', 1)],
+        help="Minutes without a new price request after which a cart with "
+        "an email address counts as abandoned.")
+
     @classmethod
     def default_promotion_pricing(cls):
         return 'storefront'
+
+    @classmethod
+    def default_cart_abandoned_after(cls):
+        return 60
 
 
 class Sale(metaclass=PoolMeta):
@@ -62,6 +72,13 @@ class Sale(metaclass=PoolMeta):
                     party_key, 0) + 1
         return extra + self.ecom_discount_lines(
             pricing.parts(outcome, taxes, shipping_taxes))
+
+
+    @classmethod
+    def ecom_intake_saved(cls, pairs):
+        super().ecom_intake_saved(pairs)
+        # the carts these orders came from are closed (abandoned.py)
+        Pool().get('ecom.cart').close(pairs)
 
 
 class _Planned(engine.Usage):

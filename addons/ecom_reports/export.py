@@ -21,6 +21,7 @@ REPORTS = [
     ('fulfilment', "Fulfilment (SLA)"),
     ('returns', "Returns by Product and Reason"),
     ('campaign', "Campaign Performance"),
+    ('cart', "Abandoned Carts"),
     ]
 FILTERS = ['from_date', 'to_date', 'period', 'shop', 'channel', 'currency',
     'limit']

@@ -104,6 +104,23 @@ class AttributionTestCase(unittest.TestCase):
                 landing_page='/products/boots?utm_source=instagram'
                 '&utm_medium=social&utm_campaign=winter'))
 
+    def test_cart_token(self):
+        "The cart an order came from: generic cart_token, Shopify's own"
+        self.assertIsNone(to_order('generic', GENERIC).cart_token)
+        self.assertEqual(to_order('generic', dict(GENERIC,
+                    cart_token=' c1-8f2e ')).cart_token, 'c1-8f2e')
+        self.assertEqual(to_order('shopify', dict(SHOPIFY,
+                    cart_token='68778783ad298f1c80c3bafcddeea02f')
+                ).cart_token, '68778783ad298f1c80c3bafcddeea02f')
+        with self.assertRaises(IntakeError) as cm:
+            parse_order(dict(GENERIC, cart_token='t' * 101))
+        self.assertEqual(dict(cm.exception.errors),
+            {'cart_token': "is longer than 100 characters"})
+        with self.assertRaises(IntakeError) as cm:
+            to_order('shopify', dict(SHOPIFY, cart_token=['x']))
+        self.assertEqual(dict(cm.exception.errors),
+            {'cart_token': "must be a string"})
+
     def test_utm_of(self):
         self.assertEqual(utm_of('https://a.example/?utm_source=x&utm_term=y'
                 '&utm_medium=+'), {'source': 'x'})

@@ -3,12 +3,13 @@ from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .test_abandoned import AbandonedCartsMixin
 from .test_facts import CartFactsMixin
 from .test_promotions import PromotionsSaleMixin
 
 
 class EcomPromotionsTestCase(
-        PromotionsSaleMixin, CartFactsMixin, SpanishTestMixin, CompanyTestMixin,
+        AbandonedCartsMixin, PromotionsSaleMixin, CartFactsMixin, SpanishTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test the e-commerce promotions module"
     module = 'ecom_promotions'

@@ -110,6 +110,50 @@ class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Report.search([]), [])
 
     @with_transaction()
+    def test_abandoned_carts_report(self):
+        "Carts abandoned in the range, their value and what came back"
+        pool = Pool()
+        Cart = pool.get('ecom.cart')
+        Channel = pool.get('ecom.channel')
+        Shop = pool.get('web.shop')
+        Report = pool.get('ecom.report.cart')
+        company = create_company()
+        with set_company(company):
+            shop, = Shop.create([{'name': "Store"}])
+            channel, = Channel.create([{'name': "Shop", 'code': 'shop',
+                        'shop': shop.id}])
+            day = dt.datetime(2025, 3, 4, 10)
+            carts = [
+                # state, abandoned at, total, order total, last priced
+                ('abandoned', day, '40.00', None, day),
+                ('recovered', day, '60.00', '55.00', day),
+                ('recovered', day - dt.timedelta(days=40), '99.00', '99.00',
+                    day),
+                ('converted', None, '25.00', '25.00', day),
+                ('open', None, '10.00', None, day),
+                ]
+            Cart.create([{'company': company.id, 'channel': channel.id,
+                        'email': f'c{i}@example.com',
+                        'currency': company.currency.id, 'state': state,
+                        'abandoned_at': left, 'total': Decimal(total),
+                        'order_total': Decimal(ordered) if ordered else None,
+                        'last_seen': seen}
+                    for i, (state, left, total, ordered, seen)
+                    in enumerate(carts)])
+            with Transaction().set_context(from_date=dt.date(2025, 3, 1),
+                    to_date=dt.date(2025, 3, 31)):
+                row, = Report.search([])
+                self.assertEqual(
+                    (row.channel, row.abandoned, row.abandoned_value,
+                        row.recovered, row.recovered_revenue,
+                        row.recovery_rate, row.converted),
+                    (channel, 2, Decimal('100.00'), 1, Decimal('55.00'),
+                        0.5, 1))
+            with Transaction().set_context(from_date=dt.date(2025, 4, 1),
+                    to_date=dt.date(2025, 4, 30)):
+                self.assertEqual(Report.search([]), [])
+
+    @with_transaction()
     def test_refresh_is_incremental_and_full_rebuild_recovers(self):
         "A refresh recomputes changed days; a full one rebuilds the rest"
         pool = Pool()
