@@ -169,21 +169,33 @@ def upstream_kinds():
         *table.update([table.ecom_kind], ['price']))
 
 
-def over_http(database, channel_id, api_key, request, runs):
+def over_http(database, channel_id, api_key, request, runs,
+        customer=None, changing=False):
     """Milliseconds of POST …/cart to a trytond process: the key checked,
-    the JSON read and written, the cart priced"""
-    body = json.dumps({'lines': [{'sku': sku, 'quantity': str(quantity)}
-                for sku, quantity, _ in request['lines']],
+    the JSON read and written, the cart priced; with customer (email and
+    cart token) the cart is kept as an abandoned cart: written when it
+    changed (changing: one more unit of the first line each time)"""
+    def body(i):
+        lines = [{'sku': sku, 'quantity': str(quantity)}
+            for sku, quantity, _ in request['lines']]
+        if changing:
+            lines[0]['quantity'] = str(1 + i)
+        data = {'lines': lines,
             'destination': {'country': request['country']},
-            'shipping': {'amount': str(request['shipping'])}}).encode()
+            'shipping': {'amount': str(request['shipping'])}}
+        if customer:
+            data.update(customer={'email': customer['email']},
+                cart_token=customer['token'])
+        return json.dumps(data).encode()
     server = Server(database, dict(os.environ))
     url = f"{server.url}{database}/ecom/v1/channels/{channel_id}/cart"
     samples = []
     try:
         for i in range(runs + 20):
+            data = body(i)
             started = time.perf_counter()
             with urllib.request.urlopen(urllib.request.Request(url,
-                        data=body, method='POST', headers={
+                        data=data, method='POST', headers={
                             'Content-Type': 'application/json',
                             'Authorization': f'Bearer {api_key}'}),
                     timeout=60) as response:
@@ -259,15 +271,21 @@ def main():
             lambda: engine.evaluate(rules, cart)))
     figures['cart over HTTP (trytond)'] = percentiles(over_http(
             args.database, channel_id, api_key, request, args.runs))
+    for name, changing in [('kept, same cart', False),
+            ('kept, changed each time', True)]:
+        figures[f'cart over HTTP, email: {name}'] = percentiles(over_http(
+                args.database, channel_id, api_key, request, args.runs,
+                {'email': f'bench-{changing}@example.com',
+                    'token': f'bench-{changing}'}, changing))
     runs = args.upstream_runs
     figures['upstream apply_promotion'] = percentiles(timed(
             runs, args.database, context,
             lambda: UpstreamSale.apply_promotion(Sale(sale_id)),
             setup=upstream_kinds))
 
-    print(f"{'path':32} {'p50 ms':>9} {'p99 ms':>9}")
+    print(f"{'path':48} {'p50 ms':>9} {'p99 ms':>9}")
     for name, (p50, p99) in figures.items():
-        print(f"{name:32} {p50:9.2f} {p99:9.2f}")
+        print(f"{name:48} {p50:9.2f} {p99:9.2f}")
     ours = figures['cart pricing (price_cart)']
     upstream = figures['upstream apply_promotion']
     print(f"upstream / cart pricing (p50): {upstream[0] / ours[0]:.1f}x "

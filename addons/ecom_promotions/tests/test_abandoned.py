@@ -81,14 +81,18 @@ class AbandonedCartsMixin:
             other = Cart.record(channel.id, company.id, {
                     'email': 'bo@example.com', 'token': None, 'coupons': []},
                 _answer(1, code))
+            party, = pool.get('party.party').create([{'name': "Ana"}])
+            first, second = pool.get('sale.sale').create([
+                    {'party': party.id, 'company': company.id,
+                        'currency': company.currency.id}] * 2)
             Cart.close([
-                    _order(channel, 7, '36.30', token='T1'),
-                    _order(channel, 8, '12.10', email='BO@example.com')])
+                    _order(channel, first.id, '36.30', token='T1'),
+                    _order(channel, second.id, '12.10',
+                        email='BO@example.com')])
             cart, other = Cart(cart.id), Cart(other.id)
-            self.assertEqual((cart.state, cart.sale.id, cart.order_total),
-                ('recovered', 7, Decimal('36.30')))
-            self.assertEqual((other.state, other.sale.id),
-                ('converted', 8))
+            self.assertEqual((cart.state, cart.sale, cart.order_total),
+                ('recovered', first, Decimal('36.30')))
+            self.assertEqual((other.state, other.sale), ('converted', second))
             # a token the storefront reuses after the order: kept as it was
             self.assertEqual(Cart.record(channel.id, company.id, request,
                     _answer(5, code)).total, Decimal('36.30'))
