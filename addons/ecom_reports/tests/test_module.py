@@ -29,6 +29,17 @@ class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
                     'quantity': 1, 'shipping': 0, 'discount': 0, 'cost': 0,
                     'new_customers': 0, 'new_revenue': 0}])
 
+    def _clerk(self, company):
+        "An E-commerce User of company"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        user, = pool.get('res.user').create([{'login': 'clerk',
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [ModelData.get_id(
+                                    'ecom_base', 'group_ecom_user')])]}])
+        return user
+
     @with_transaction()
     def test_reports_limited_to_users_companies(self):
         "A user of company A reads A's figures and nothing of company B"
@@ -36,19 +47,13 @@ class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
         Refresh = pool.get('ecom.report.refresh')
         Sales = pool.get('ecom.report.sales')
         Segment = pool.get('ecom.report.customer.segment')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         company = create_company()
         other = create_company(name="Other")
         day = dt.date(2025, 3, 4)
         Refresh.ensure_calendar([day])
         self._summary_row(company, day, Decimal(10))
         self._summary_row(other, day, Decimal(99))
-        user, = User.create([{'login': 'clerk',
-                    'companies': [('add', [company.id])],
-                    'company': company.id,
-                    'groups': [('add', [ModelData.get_id(
-                                    'ecom_base', 'group_ecom_user')])]}])
+        user = self._clerk(company)
         context = {'from_date': day, 'to_date': day, 'period': 'day',
             '_check_access': True}
         with Transaction().set_user(user.id), \
@@ -69,8 +74,6 @@ class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
         Spend = pool.get('ecom.marketing.spend')
         Report = pool.get('ecom.report.campaign')
         Campaign = pool.get('marketing.campaign')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         company = create_company()
         other = create_company(name="Other")
         day = dt.date(2025, 3, 4)
@@ -86,11 +89,7 @@ class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
                         'revenue': revenue, 'discount': 0, 'cost': 0}])
             Spend.create([{'company': company_.id, 'campaign': campaign.id,
                         'date': day, 'amount': amount}])
-        user, = User.create([{'login': 'clerk',
-                    'companies': [('add', [company.id])],
-                    'company': company.id,
-                    'groups': [('add', [ModelData.get_id(
-                                    'ecom_base', 'group_ecom_user')])]}])
+        user = self._clerk(company)
         context = {'from_date': day, 'to_date': day, '_check_access': True}
         with Transaction().set_user(user.id), \
                 Transaction().set_context(context, company=company.id):
