@@ -181,12 +181,12 @@ class DemoBrowserTest(
             'model.ecom.report.campaign.search_read', [], 0, None, None,
             ['label', 'orders', 'revenue', 'spend', 'roi', 'mailings'],
             context, session=session)
-        self.assertEqual(
-            sum(Decimal(str(c['revenue'])) for c in campaigns),
-            sum(Decimal(str(r['revenue'])) for r in rows))
-        spent = {c['label']: c for c in campaigns if c['spend']}
-        self.assertEqual(
-            Decimal(str(spent['Rebajas-Invierno']['spend'])),
+        def money(value):  # JSON-RPC sends a Decimal as an object
+            return Decimal(value['decimal'])
+        self.assertEqual(sum(money(c['revenue']) for c in campaigns),
+            sum(money(r['revenue']) for r in rows))
+        spent = {c['label']: c for c in campaigns if money(c['spend'])}
+        self.assertEqual(money(spent['Rebajas-Invierno']['spend']),
             Decimal('1470.00'))
         self.assertIsNotNone(spent['Rebajas-Invierno']['roi'])
         self.assertEqual(
