@@ -18,9 +18,12 @@ from sql.conditionals import Coalesce
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.ecom_base.records import forget_all
+from trytond.modules.ecom_orders.retention import DEFAULT_DAYS
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+from . import pricing
 
 STATES = [
     ('open', "Open"),
@@ -28,7 +31,6 @@ STATES = [
     ('converted', "Converted"),
     ('recovered', "Recovered"),
     ]
-DEFAULT_RETENTION = 90
 
 
 class Cart(ModelSQL, ModelView):
@@ -108,7 +110,6 @@ class Cart(ModelSQL, ModelView):
         pool = Pool()
         Currency = pool.get('currency.currency')
         Line = pool.get('ecom.cart.line')
-        Mechanism = pool.get('party.contact_mechanism')
         email = (request.get('email') or '').strip().lower()
         if not email:
             return None
@@ -133,13 +134,11 @@ class Cart(ModelSQL, ModelView):
             return cart  # nothing new: no write for a checkout's refresh
         currency, = Currency.search([('code', '=', answer['currency'])],
             limit=1)
-        mechanisms = Mechanism.search([('type', '=', 'email'),
-                ('value', 'in', list({request['email'], email})),
-                ('party.active', '=', True)], order=[('id', 'ASC')], limit=1)
+        party = pricing.party_by_email(request['email'])
         values = {
             'company': company_id, 'channel': channel_id, 'token': token,
             'email': email,
-            'party': mechanisms[0].party.id if mechanisms else None,
+            'party': party.id if party else None,
             'accepts_marketing': bool(request.get('accepts_marketing')),
             'currency': currency.id,
             'coupons': ', '.join(request['coupons']) or None,
@@ -180,7 +179,7 @@ class Cart(ModelSQL, ModelView):
                     where=(table.company == company_id)
                     & (table.state != 'open') & (table.email != Null)
                     & (table.last_seen < now - dt.timedelta(
-                            days=days or DEFAULT_RETENTION))))
+                            days=days or DEFAULT_DAYS))))
         channel_table = Channel.__table__()
         cursor.execute(*channel_table.select(
                 channel_table.id, channel_table.cart_abandoned_after))
@@ -199,15 +198,15 @@ class Cart(ModelSQL, ModelView):
         """The carts an order of [(sale, order)] came from (same channel and
         cart token, else same email): converted, or recovered when they had
         been abandoned"""
+        if not pairs:
+            return
         by_token, by_email = {}, {}
         for sale, order in pairs:
             key = sale.ecom_channel.id
-            if getattr(order, 'cart_token', None):
+            if order.cart_token:
                 by_token[key, order.cart_token] = sale
             if order.email:
                 by_email[key, order.email.strip().lower()] = sale
-        if not pairs:
-            return
         domain = [('state', 'in', ['open', 'abandoned']), ['OR',
                 ('token', 'in', list({t for _, t in by_token})),
                 ('email', 'in', list({e for _, e in by_email}))],

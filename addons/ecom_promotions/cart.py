@@ -116,8 +116,6 @@ def remember(pool, context, channel_id, company_id, request, answer):
 
 def price_cart(channel_id, request):
     "The priced cart of a parsed request (read-only)"
-    pool = Pool()
-    Mechanism = pool.get('party.contact_mechanism')
     store = facts.store(channel_id)
     errors = []
     currency = store.currency
@@ -132,14 +130,8 @@ def price_cart(channel_id, request):
         if country is None:
             errors.append(('destination.country',
                     f"unknown country {request['country']!r}"))
-    party = None
-    if request['email']:
-        mechanisms = Mechanism.search([('type', '=', 'email'),
-                ('value', 'in', list({request['email'],
-                            request['email'].lower()})),
-                ('party.active', '=', True)], order=[('id', 'ASC')],
-            limit=1)
-        party = mechanisms[0].party if mechanisms else None
+    party = pricing.party_by_email(request['email']) if request[
+        'email'] else None
     products = facts.product_facts(
         store.company, sorted({s for s, _, _ in request['lines']}))
     for i, (sku, _, _) in enumerate(request['lines']):

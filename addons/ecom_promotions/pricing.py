@@ -24,6 +24,15 @@ class Part:
     shipping: bool = False
 
 
+def party_by_email(email):
+    "The active party with this email address (as given or lower case)"
+    Mechanism = Pool().get('party.contact_mechanism')
+    mechanisms = Mechanism.search([('type', '=', 'email'),
+            ('value', 'in', list({email, email.lower()})),
+            ('party.active', '=', True)], order=[('id', 'ASC')], limit=1)
+    return mechanisms[0].party if mechanisms else None
+
+
 def customer(company_id, party, exclude_sale=None):
     "(groups, first order) of a party (None or unsaved: a new customer)"
     if party is None or (party.id or -1) < 0:

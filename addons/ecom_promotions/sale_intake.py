@@ -73,7 +73,6 @@ class Sale(metaclass=PoolMeta):
         return extra + self.ecom_discount_lines(
             pricing.parts(outcome, taxes, shipping_taxes))
 
-
     @classmethod
     def ecom_intake_saved(cls, pairs):
         super().ecom_intake_saved(pairs)

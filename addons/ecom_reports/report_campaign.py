@@ -107,9 +107,19 @@ class CampaignContext(Context):
         return Transaction().context.get('group_by') or 'campaign'
 
 
-def _same(left, right):
-    "NULL-safe equality of two id columns"
-    return Coalesce(left, -1) == Coalesce(right, -1)
+def _same(left, right, dims):
+    "NULL-safe equality of the dims columns of two queries"
+    condition = Literal(True)
+    for d in dims:
+        condition &= (Coalesce(getattr(left, d), -1)
+            == Coalesce(getattr(right, d), -1))
+    return condition
+
+
+def group_by():
+    "The context's grouping, campaign when it names none"
+    group = Transaction().context.get('group_by')
+    return group if group in GROUPS else 'campaign'
 
 
 class Campaign(ReportMixin, ModelSQL, ModelView):
@@ -159,7 +169,7 @@ class Campaign(ReportMixin, ModelSQL, ModelView):
         summary = Summary.__table__()
         spend = Spend.__table__()
         context = Transaction().context
-        dims = GROUPS.get(context.get('group_by'), GROUPS['campaign'])
+        dims = GROUPS[group_by()]
         from_date, to_date = context_dates()
         _, digits = company_currency()
 
@@ -180,14 +190,8 @@ class Campaign(ReportMixin, ModelSQL, ModelView):
         keys = Union(
             sums.select(*[getattr(sums, d) for d in dims]),
             spent.select(*[getattr(spent, d) for d in dims]))
-        condition = Literal(True)
-        for d in dims:
-            condition &= _same(getattr(keys, d), getattr(sums, d))
-        join = keys.join(sums, 'LEFT', condition=condition)
-        condition = Literal(True)
-        for d in dims:
-            condition &= _same(getattr(keys, d), getattr(spent, d))
-        join = join.join(spent, 'LEFT', condition=condition)
+        join = keys.join(sums, 'LEFT', condition=_same(keys, sums, dims))
+        join = join.join(spent, 'LEFT', condition=_same(keys, spent, dims))
 
         def amount(column, name):
             field = cls._fields[name]
@@ -212,10 +216,7 @@ class Campaign(ReportMixin, ModelSQL, ModelView):
     @classmethod
     def get_label(cls, reports, name):
         "Campaign / medium / source, or that the orders had none"
-        group_by = Transaction().context.get('group_by')
-        if group_by not in GROUPS:
-            group_by = 'campaign'
-        none = gettext(NONE[group_by])
+        none = gettext(NONE[group_by()])
         result = {}
         for report in reports:
             names = [r.rec_name for r in [
@@ -231,8 +232,7 @@ class Campaign(ReportMixin, ModelSQL, ModelView):
             Message = pool.get('marketing.email.message')
         except KeyError:
             return {r.id: None for r in reports}
-        dims = GROUPS.get(
-            Transaction().context.get('group_by'), GROUPS['campaign'])
+        dims = GROUPS[group_by()]
         fields_ = {d: 'marketing_' + d for d in dims}
         domain = ['OR'] + [
             [(fields_[d], '=', getattr(r, d).id if getattr(r, d) else None)
