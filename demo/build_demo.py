@@ -191,6 +191,7 @@ def fill(args, pool, extras):
     from trytond.transaction import Transaction
 
     from . import (
+        accounts,
         carts,
         catalog,
         catalog_rules,
@@ -218,6 +219,7 @@ def fill(args, pool, extras):
             # their app channel stays storefront-priced
             promotions.build(shop, log, orders=args.orders > 0)
             carts.build(shop, log)
+            accounts.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

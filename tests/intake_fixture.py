@@ -104,7 +104,7 @@ def configure(pool, company):
         'company': company.id,
         'newsletter': news.id,
         'loyal_email': loyal,
-        'app': app.id, 'app_key': key,
+        'app': app.id, 'app_key': key, 'app_name': app.name,
         'woo': channels['woo'].id, 'woo_secret': WOO_SECRET,
         'shopify': channels['shopify'].id, 'shopify_secret': SHOPIFY_SECRET,
         'other': other.id, 'other_key': other.set_new_api_key(),

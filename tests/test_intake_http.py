@@ -24,6 +24,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from tests.accounts_http import AccountsHTTPTests
 from tests.connector_http import ConnectorHTTPTests
 from tests.feeds_http import FeedsHTTPTests
 from tests.fuzz_http import FuzzHTTPTests
@@ -56,7 +57,7 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        ConnectorHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
+        AccountsHTTPTests, ConnectorHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
         LoyaltyHTTPTests,
         NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,

@@ -1,2 +1,3 @@
-"""Customers: consent ledger, newsletter double opt-in, erasure."""
-from . import routes  # noqa: F401  (HTTP routes register on import)
+"""Customers: consent ledger, newsletter double opt-in, erasure,
+storefront accounts."""
+from . import accounts_api, routes  # noqa: F401  (HTTP routes register on import)

@@ -118,8 +118,9 @@ class Template(ModelSQL, ModelView):
         for template in templates:
             for name in ['subject', 'body']:
                 text = getattr(template, name)
+                known = cls.placeholders(template.event)
                 try:
-                    unknown = placeholders(text) - PLACEHOLDERS
+                    unknown = placeholders(text) - known
                     specs = formatted(text)
                 except ValueError as error:  # e.g. "Single '}'"
                     raise ValidationError(gettext(
@@ -139,7 +140,12 @@ class Template(ModelSQL, ModelView):
                             field=cls.__names__(name)['field'],
                             template=template.rec_name,
                             placeholders=_braced(unknown),
-                            known=_braced(PLACEHOLDERS)))
+                            known=_braced(known)))
+
+    @classmethod
+    def placeholders(cls, event):
+        "The {names} the templates of event may use (modules add theirs)"
+        return PLACEHOLDERS
 
     def get_rec_name(self, name):
         return f"{self.event_string} ({self.language})"
