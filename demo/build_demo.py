@@ -192,6 +192,7 @@ def fill(args, pool, extras):
 
     from . import (
         accounts,
+        automation,
         carts,
         catalog,
         catalog_rules,
@@ -220,6 +221,7 @@ def fill(args, pool, extras):
             promotions.build(shop, log, orders=args.orders > 0)
             carts.build(shop, log)
             accounts.build(shop, log)
+            automation.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

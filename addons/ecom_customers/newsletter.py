@@ -26,6 +26,8 @@ from trytond.tools.email_ import set_from_header
 from trytond.transaction import Transaction
 from trytond.url import http_base
 
+from .lead import customer_for
+
 CONFIRM_PATH = '/{database}/ecom/v1/newsletter/confirm'
 
 
@@ -218,17 +220,10 @@ def confirm(token, now=None):
         Email.write([subscription], {'active': True})
     Consent.record(list_.ecom_company.id, 'email', subscription.email,
         'grant', source, text_version=text_version or list_.name,
-        party=_party(subscription.email),
+        party=customer_for(subscription.email),
         note=gettext('ecom_customers.msg_consent_note_confirmed',
             list=list_.name))
     return subscription
-
-
-def _party(email):
-    ContactMechanism = Pool().get('party.contact_mechanism')
-    mechanisms = ContactMechanism.search([
-            ('type', '=', 'email'), ('value', 'ilike', email)], limit=1)
-    return mechanisms[0].party if mechanisms else None
 
 
 class Email(metaclass=PoolMeta):
@@ -248,7 +243,7 @@ class Email(metaclass=PoolMeta):
             if record.list_.ecom_company:
                 Consent.record(record.list_.ecom_company.id, 'email',
                     record.email, 'withdraw', 'unsubscribe',
-                    party=_party(record.email),
+                    party=customer_for(record.email, create=False),
                     note=gettext('ecom_customers.msg_consent_note_unsubscribed',
                         list=record.list_.name))
         return result

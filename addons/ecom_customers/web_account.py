@@ -27,11 +27,12 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import ValidationError
-from trytond.modules.ecom_base.erasure import like_escape
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.res.user import PASSWORD_HASH
 from trytond.transaction import Transaction
+
+from .lead import customer_for
 
 ACCOUNT_EVENTS = [
     ('account_validation', "Account: Validate Email"),
@@ -238,10 +239,6 @@ class WebUser(metaclass=PoolMeta):
     @classmethod
     def ecom_validate(cls, channel, token):
         "The account the token validates (linked to its customer), or None"
-        pool = Pool()
-        Party = pool.get('party.party')
-        Mechanism = pool.get('party.contact_mechanism')
-        Lang = pool.get('ir.lang')
         if not token:
             return None
         users = cls.search([('email_token', '=', token),
@@ -253,23 +250,8 @@ class WebUser(metaclass=PoolMeta):
         if sent and dt.datetime.now() - sent > dt.timedelta(
                 hours=validation_hours()):
             return None
-        party = user.party
-        if party is None:
-            mechanisms = Mechanism.search([('type', '=', 'email'),
-                    ('value', 'ilike', like_escape(user.email)),
-                    ('party.active', '=', True)], order=[('id', 'ASC')],
-                limit=1)
-            if mechanisms:
-                party = mechanisms[0].party
-            else:
-                langs = Lang.search([('code', '=', user.ecom_lang),
-                        ('translatable', '=', True)]) if user.ecom_lang else []
-                party, = Party.create([{
-                            'name': user.ecom_name or user.email,
-                            'lang': langs[0].id if langs else None,
-                            'contact_mechanisms': [('create', [{
-                                            'type': 'email',
-                                            'value': user.email}])]}])
+        party = user.party or customer_for(
+            user.email, user.ecom_name, user.ecom_lang)
         cls.write([user], {'email_valid': True, 'email_token': None,
                 'party': party.id})
         return user

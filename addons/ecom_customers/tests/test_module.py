@@ -10,6 +10,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from ..newsletter import TokenError, TooSoon, confirm, make_token, read_token
 from ..routes import parse_sign_up
 from .test_accounts import AccountsMixin
+from .test_automation import AutomationMixin
 from .test_erase import EraseMixin
 from .test_segment import SegmentMixin
 
@@ -28,7 +29,7 @@ def _subscribers(list_, *emails, active=True):
 
 
 class EcomCustomersTestCase(
-        AccountsMixin, EraseMixin, SegmentMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        AccountsMixin, AutomationMixin, EraseMixin, SegmentMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce customers module"
     module = 'ecom_customers'
     # lists without a company stay visible to all: upstream's marketing

@@ -1,0 +1,228 @@
+"""Marketing automation scenarios (automation.py) run by their two tasks,
+time advanced by moving the activities' times, emails through a real SMTP
+server (aiosmtpd)."""
+import datetime as dt
+import socket
+from decimal import Decimal
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+from trytond import config
+from trytond.model.exceptions import ValidationError
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_promotions.tests.test_abandoned import _answer
+from trytond.modules.ecom_promotions.tests.test_promotions import _promotion
+from trytond.pool import Pool
+from trytond.sendmail import SMTPDataManager
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+
+class _Inbox:
+    "A real SMTP server on a free port; config's email uri points at it"
+
+    def __enter__(self):
+        self.messages = []
+        inbox = self.messages
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                inbox.append(message_from_bytes(
+                        envelope.original_content, policy=policy.default))
+                return '250 OK'
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        self.controller = Controller(Handler(), hostname='127.0.0.1',
+            port=port)
+        self.controller.start()
+        self.uri = config.get('email', 'uri')
+        config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
+        return self
+
+    def __exit__(self, *exc):
+        config.set('email', 'uri', self.uri)
+        self.controller.stop()
+
+    def to(self, address):
+        return [m for m in self.messages if address in m['To']]
+
+
+def _run_due(hours=0):
+    """The process task once the activities' time has come (hours later):
+    sends what the transaction would send at its commit"""
+    RecordActivity = Pool().get('marketing.automation.record.activity')
+    waiting = RecordActivity.search([('state', '=', 'waiting')])
+    if hours:
+        RecordActivity.write(waiting, {'at': dt.datetime.now()})
+    done = []
+    while True:  # the children of an activity done may be due at once
+        due = RecordActivity.search([('state', '=', 'waiting'),
+                ('at', '<=', dt.datetime.now()),
+                ('record.blocked', '!=', True)])
+        if not due:
+            break
+        RecordActivity.do(due)
+        done += due
+    manager = Transaction().join(SMTPDataManager())
+    manager.tpc_vote(None)
+    manager.tpc_finish(None)
+    return done
+
+
+def _shop(company):
+    pool = Pool()
+    shop, = pool.get('web.shop').create([{'name': "Store"}])
+    channel, = pool.get('ecom.channel').create([{'name': "Shop",
+                'code': 'shop', 'shop': shop.id}])
+    return channel
+
+
+def _scenario(xml_id):
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    return pool.get('marketing.automation.scenario')(
+        ModelData.get_id('ecom_customers', xml_id))
+
+
+class AutomationMixin:
+    "The ready scenarios on our records, with our rules"
+
+    @with_transaction()
+    def test_automation_abandoned_cart(self):
+        "Reminder, then coupon; consent, order and unsubscribe stop them"
+        pool = Pool()
+        Cart = pool.get('ecom.cart')
+        Consent = pool.get('ecom.customer.consent')
+        Scenario = pool.get('marketing.automation.scenario')
+        Activity = pool.get('marketing.automation.activity')
+        Record = pool.get('marketing.automation.record')
+        Number = pool.get('sale.promotion.coupon.number')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company), _Inbox() as inbox:
+            channel = _shop(company)
+            code = company.currency.code
+
+            def cart(email, token, accepts=True):
+                return Cart.record(channel.id, company.id, {'email': email,
+                        'token': token, 'coupons': [],
+                        'accepts_marketing': accepts}, _answer(2, code))
+            ana = cart('ana@example.com', 'A')
+            self.assertEqual(ana.party.email, 'ana@example.com')  # a lead
+            self.assertTrue(Consent.consenting(
+                    company.id, 'email', ['ana@example.com']))
+            cai = cart('cai@example.com', 'C')
+            bo = cart('bo@example.com', 'B', accepts=False)
+            self.assertIsNone(bo.party)
+            Cart.write([ana, cai, bo], {'state': 'abandoned',
+                    'abandoned_at': dt.datetime.now()})
+
+            scenario = _scenario('scenario_cart')
+            with self.assertRaises(ValidationError) as caught:
+                Scenario.run([scenario])
+            self.assertIn('"Coupon"', caught.exception.message)
+            promotion = _promotion(company, ecom_kind='fixed_order',
+                ecom_amount=Decimal(5), coupons=[('create', [{
+                                'company': company.id,
+                                'number_of_use': 1}])])
+            coupon_activity = Activity(ModelData.get_id(
+                    'ecom_customers', 'activity_cart_coupon'))
+            Activity.write([coupon_activity],
+                {'ecom_coupon': promotion.coupons[0].id})
+            Scenario.run([scenario])
+
+            Scenario.trigger()
+            records = Record.search([('scenario', '=', scenario.id)])
+            # a guest without a customer or consent never enters
+            self.assertEqual(sorted(r.record.email for r in records),
+                ['ana@example.com', 'cai@example.com'])
+            _run_due()
+            first, = inbox.to('ana@example.com')
+            self.assertEqual(first['Subject'],
+                "You left something in your cart")
+            html = first.get_body(('html',)).get_content()
+            self.assertIn('P0: 2', html)
+            self.assertIn('/unsubscribe?r=', html)
+            self.assertEqual(len(inbox.to('cai@example.com')), 1)
+
+            # cai abandons a second cart: not in the scenario twice
+            cart('cai@example.com', 'C2')
+            Cart.write(Cart.search([('token', '=', 'C2')]),
+                {'state': 'abandoned', 'abandoned_at': dt.datetime.now()})
+            Scenario.trigger()
+            second, = Record.search([('record', '=',
+                        str(Cart.search([('token', '=', 'C2')])[0]))])
+            self.assertTrue(second.blocked)
+
+            # ana orders; 23 hours later only cai gets the coupon
+            Cart.write([ana], {'state': 'recovered'})
+            _run_due(hours=23)
+            self.assertEqual(len(inbox.to('ana@example.com')), 1)
+            coupon_email = inbox.to('cai@example.com')[1]
+            self.assertEqual(coupon_email['Subject'],
+                "Your cart, with a discount")
+            cai_record, = [r for r in records
+                if r.record.email == 'cai@example.com']
+            code_given = cai_record.ecom_coupon_code
+            self.assertTrue(code_given.startswith('AUTO-'))
+            self.assertIn(code_given,
+                coupon_email.get_body(('html',)).get_content())
+            self.assertEqual(len(Number.search(
+                        [('number', 'like', 'AUTO-%')])), 1)
+
+            # the unsubscribe link: a withdrawal, no more emails anywhere
+            Record.block([cai_record])
+            self.assertFalse(Consent.consenting(
+                    company.id, 'email', ['cai@example.com']))
+            self.assertTrue(cai_record.blocked)
+
+    @with_transaction()
+    def test_automation_needs_consent_and_unsubscribe_link(self):
+        "No email without a grant; a template without the link is refused"
+        pool = Pool()
+        Activity = pool.get('marketing.automation.activity')
+        Consent = pool.get('ecom.customer.consent')
+        Scenario = pool.get('marketing.automation.scenario')
+        Record = pool.get('marketing.automation.record')
+        company = create_company()
+        with set_company(company), _Inbox() as inbox:
+            welcome = _scenario('scenario_welcome')
+            activity = welcome.activities[0]
+            with self.assertRaises(ValidationError) as caught:
+                Activity.write([activity], {
+                        'email_template': '<html><body>Hi</body></html>'})
+            self.assertIn("Email Template", caught.exception.message)
+            self.assertIn("unsubscribe", caught.exception.message)
+
+            Scenario.run([welcome])
+            Consent.record(company.id, 'email', 'dua@example.com', 'grant',
+                'form', text_version='news-v1',
+                party=pool.get('party.party').create([{'name': "Dua",
+                            'contact_mechanisms': [('create', [{
+                                            'type': 'email',
+                                            'value': 'dua@example.com'}])]}
+                    ])[0])
+            Scenario.trigger()
+            record, = Record.search([('scenario', '=', welcome.id)])
+            # withdrawn before the welcome email went: nothing is sent
+            Consent.record(company.id, 'email', 'dua@example.com',
+                'withdraw', 'staff')
+            _run_due()
+            self.assertEqual(inbox.to('dua@example.com'), [])
+            # the withdrawal itself is no grant: it starts nothing
+            Scenario.trigger()
+            self.assertEqual(Record.search([('scenario', '=', welcome.id)]),
+                [record])
+
+    @with_transaction()
+    def test_automation_ready_scenarios(self):
+        "Four scenarios ship in draft, on our records"
+        pool = Pool()
+        Scenario = pool.get('marketing.automation.scenario')
+        models = {s.model for s in Scenario.search([])}
+        self.assertEqual(models, {'ecom.cart', 'ecom.customer.consent',
+                'ecom.customer.segment.member', 'stock.shipment.out'})
+        self.assertEqual({s.state for s in Scenario.search([])}, {'draft'})
+        for model in models:  # their domains search (PYSON dates)
+            Scenario.check_domain(Scenario.search([('model', '=', model)]))
