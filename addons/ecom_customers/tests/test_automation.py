@@ -226,3 +226,74 @@ class AutomationMixin:
         self.assertEqual({s.state for s in Scenario.search([])}, {'draft'})
         for model in models:  # their domains search (PYSON dates)
             Scenario.check_domain(Scenario.search([('model', '=', model)]))
+
+    @with_transaction()
+    def test_automation_review_winback_and_list(self):
+        "Review 7 days after delivery; win-back with a coupon; list action"
+        pool = Pool()
+        Consent = pool.get('ecom.customer.consent')
+        Party = pool.get('party.party')
+        Scenario = pool.get('marketing.automation.scenario')
+        Activity = pool.get('marketing.automation.activity')
+        Segment = pool.get('ecom.customer.segment')
+        Member = pool.get('ecom.customer.segment.member')
+        Shipment = pool.get('stock.shipment.out')
+        Location = pool.get('stock.location')
+        List = pool.get('marketing.email.list')
+        Email = pool.get('marketing.email')
+        company = create_company()
+        with set_company(company), _Inbox() as inbox:
+            eva, = Party.create([{'name': "Eva Mora",
+                        'addresses': [('create', [{}])],
+                        'contact_mechanisms': [('create', [{'type': 'email',
+                                        'value': 'eva@example.com'}])]}])
+            Consent.record(company.id, 'email', 'eva@example.com', 'grant',
+                'checkout', text_version='v1', party=eva)
+            warehouse = Location(pool.get('ir.model.data').get_id(
+                    'stock', 'location_warehouse'))
+            shipment, = Shipment.create([{'customer': eva.id,
+                        'delivery_address': eva.addresses[0].id,
+                        'warehouse': warehouse.id, 'company': company.id,
+                        'warehouse_output': warehouse.output_location.id,
+                        'warehouse_storage': warehouse.storage_location.id,
+                        }])
+            Shipment.write([shipment], {'state': 'done', 'number': 'OUT-7',
+                    'effective_date': pool.get('ir.date').today()})
+
+            promotion = _promotion(company, ecom_kind='fixed_order',
+                ecom_amount=Decimal(5), coupons=[('create', [{
+                                'company': company.id,
+                                'number_of_use': 1}])])
+            Activity.write(Activity.search([('action', '=', 'ecom_coupon')]),
+                {'ecom_coupon': promotion.coupons[0].id})
+            review, winback = (_scenario('scenario_review'),
+                _scenario('scenario_winback'))
+            Scenario.run([review, winback])
+            segment, = Segment.create([{'name': "At risk",
+                        'rfm_segments': ['at_risk']}])
+            Member.create([{'segment': segment.id, 'party': eva.id}])
+            Scenario.trigger()
+
+            _run_due()  # the win-back at once, the review waits 7 days
+            subjects = [m['Subject'] for m in inbox.to('eva@example.com')]
+            self.assertEqual(subjects, ["We miss you, Eva Mora"])
+            self.assertIn('AUTO-', inbox.to('eva@example.com')[0]
+                .get_body(('html',)).get_content())
+            _run_due(hours=7 * 24)
+            self.assertEqual(inbox.to('eva@example.com')[1]['Subject'],
+                "How was your order OUT-7?")
+
+            # a scenario of the manager's own: grants join a list
+            news, = List.create([{'name': "News", 'ecom_company': company.id}])
+            own, = Scenario.create([{'name': "Join news",
+                        'model': 'ecom.customer.consent',
+                        'domain': '[["action", "=", "grant"]]',
+                        'activities': [('create', [{'name': "Join",
+                                        'action': 'ecom_add_to_list',
+                                        'ecom_list': news.id}])]}])
+            Scenario.run([own])
+            Scenario.trigger([own])
+            _run_due()
+            self.assertEqual([(e.email, e.active) for e in Email.search(
+                        [('list_', '=', news.id)])],
+                [('eva@example.com', True)])
