@@ -3,31 +3,10 @@
 import html
 import json
 import re
-import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from email import message_from_bytes, policy
-
-from aiosmtpd.controller import Controller
-
-
-def smtp_inbox():
-    "(controller, inbox list, port) of a started local SMTP server"
-    inbox = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            inbox.append(message_from_bytes(
-                    envelope.original_content, policy=policy.default))
-            return '250 OK'
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port = sock.getsockname()[1]
-    controller = Controller(Handler(), hostname='127.0.0.1', port=port)
-    controller.start()
-    return controller, inbox, port
 
 
 class NewsletterHTTPTests:

@@ -24,13 +24,15 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from trytond.modules.ecom_base.tests.smtp import smtp_inbox
+
 from tests.accounts_http import AccountsHTTPTests
 from tests.connector_http import ConnectorHTTPTests
 from tests.feeds_http import FeedsHTTPTests
 from tests.fuzz_http import FuzzHTTPTests
 from tests.late_tasks_http import LateTasksHTTPTests
 from tests.loyalty_http import LoyaltyHTTPTests
-from tests.newsletter_http import NewsletterHTTPTests, smtp_inbox
+from tests.newsletter_http import NewsletterHTTPTests
 from tests.payments_http import PaymentsHTTPTests
 from tests.promotions_http import PromotionsHTTPTests
 from tests.returns_http import ReturnsHTTPTests

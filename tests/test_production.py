@@ -20,8 +20,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+from trytond.modules.ecom_base.tests.smtp import smtp_inbox
+
 from deploy import serve
-from tests.newsletter_http import smtp_inbox
 from tests.server import (
     CONFIG,
     ROOT,

@@ -106,6 +106,17 @@ class SegmentMember(_PartyOf, metaclass=PoolMeta):
     __name__ = 'ecom.customer.segment.member'
 
 
+class Sale(metaclass=PoolMeta):
+    "Upstream's trigger on orders: its party read in the sale's company"
+    __name__ = 'sale.sale'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.marketing_party.context = {'company': Eval('company', -1)}
+        cls.marketing_party.depends = {'company'}
+
+
 class ShipmentOut(_PartyOf, metaclass=PoolMeta):
     __name__ = 'stock.shipment.out'
     _party_field = 'customer'

@@ -2,14 +2,12 @@
 time advanced by moving the activities' times, emails through a real SMTP
 server (aiosmtpd)."""
 import datetime as dt
-import socket
 from decimal import Decimal
-from email import message_from_bytes, policy
 
-from aiosmtpd.controller import Controller
 from trytond import config
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_base.tests.smtp import smtp_inbox
 from trytond.modules.ecom_promotions.tests.test_abandoned import _answer
 from trytond.modules.ecom_promotions.tests.test_promotions import _promotion
 from trytond.pool import Pool
@@ -22,20 +20,7 @@ class _Inbox:
     "A real SMTP server on a free port; config's email uri points at it"
 
     def __enter__(self):
-        self.messages = []
-        inbox = self.messages
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):
-                inbox.append(message_from_bytes(
-                        envelope.original_content, policy=policy.default))
-                return '250 OK'
-        with socket.socket() as sock:
-            sock.bind(('127.0.0.1', 0))
-            port = sock.getsockname()[1]
-        self.controller = Controller(Handler(), hostname='127.0.0.1',
-            port=port)
-        self.controller.start()
+        self.controller, self.messages, port = smtp_inbox()
         self.uri = config.get('email', 'uri')
         config.set('email', 'uri', f'smtp://127.0.0.1:{port}')
         return self
