@@ -16,7 +16,7 @@ as scenario triggers, two more actions, and the rules of our shop.
 import logging
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, Workflow, fields
+from trytond.model import ModelView, Workflow, dualmethod, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.ecom_promotions.coupon import new_codes
 from trytond.modules.marketing_automation.mixin import (
@@ -24,6 +24,7 @@ from trytond.modules.marketing_automation.mixin import (
 )
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools.email_ import format_address
 from trytond.transaction import Transaction, without_check_access
 
 from .lead import customer_for
@@ -170,7 +171,6 @@ class Activity(metaclass=PoolMeta):
                 self.id, record, company)
             return None
         party = record.marketing_party
-        from trytond.tools.email_ import format_address
         return format_address(address, party.rec_name if party else '')
 
     def email_context(self, record):
@@ -220,9 +220,11 @@ class Record(metaclass=PoolMeta):
 
     ecom_coupon_code = fields.Char("Coupon Code", readonly=True)
 
-    @classmethod
+    @dualmethod
+    @ModelView.button
     def block(cls, records):
-        "The unsubscribe link: also a withdrawal in the consent ledger"
+        """The unsubscribe link (upstream's route calls record.block()):
+        also a withdrawal in the consent ledger"""
         Consent = Pool().get('ecom.customer.consent')
         super().block(records)
         for record in records:

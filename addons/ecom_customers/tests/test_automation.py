@@ -156,8 +156,9 @@ class AutomationMixin:
             self.assertEqual(len(Number.search(
                         [('number', 'like', 'AUTO-%')])), 1)
 
-            # the unsubscribe link: a withdrawal, no more emails anywhere
-            Record.block([cai_record])
+            # the unsubscribe link (upstream's route: record.block()): a
+            # withdrawal, no more emails anywhere
+            cai_record.block()
             self.assertFalse(Consent.consenting(
                     company.id, 'email', ['cai@example.com']))
             self.assertTrue(cai_record.blocked)
