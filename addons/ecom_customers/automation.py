@@ -173,6 +173,13 @@ class Activity(metaclass=PoolMeta):
         party = record.marketing_party
         return format_address(address, party.rec_name if party else '')
 
+    def _email(self, sender, to, subject, content):
+        "No recipient, no To header (upstream would write 'None' there)"
+        msg = super()._email(sender, to, subject, content)
+        if not to:
+            del msg['To']
+        return msg
+
     def email_context(self, record):
         context = super().email_context(record)
         context['coupon'] = record.ecom_coupon_code or ''
