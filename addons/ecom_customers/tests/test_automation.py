@@ -8,8 +8,10 @@ from trytond import config
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ecom_base.tests.smtp import smtp_inbox
-from trytond.modules.ecom_promotions.tests.test_abandoned import _answer
-from trytond.modules.ecom_promotions.tests.test_promotions import _promotion
+from trytond.modules.ecom_promotions.tests.tools import (
+    cart_answer,
+    create_promotion,
+)
 from trytond.pool import Pool
 from trytond.sendmail import SMTPDataManager
 from trytond.tests.test_tryton import with_transaction
@@ -92,7 +94,7 @@ class AutomationMixin:
             def cart(email, token, accepts=True):
                 return Cart.record(channel.id, company.id, {'email': email,
                         'token': token, 'coupons': [],
-                        'accepts_marketing': accepts}, _answer(2, code))
+                        'accepts_marketing': accepts}, cart_answer(2, code))
             ana = cart('ana@example.com', 'A')
             self.assertEqual(ana.party.email, 'ana@example.com')  # a lead
             self.assertTrue(Consent.consenting(
@@ -107,7 +109,7 @@ class AutomationMixin:
             with self.assertRaises(ValidationError) as caught:
                 Scenario.run([scenario])
             self.assertIn('"Coupon"', caught.exception.message)
-            promotion = _promotion(company, ecom_kind='fixed_order',
+            promotion = create_promotion(company, ecom_kind='fixed_order',
                 ecom_amount=Decimal(5), coupons=[('create', [{
                                 'company': company.id,
                                 'number_of_use': 1}])])
@@ -247,7 +249,7 @@ class AutomationMixin:
             Shipment.write([shipment], {'state': 'done', 'number': 'OUT-7',
                     'effective_date': pool.get('ir.date').today()})
 
-            promotion = _promotion(company, ecom_kind='fixed_order',
+            promotion = create_promotion(company, ecom_kind='fixed_order',
                 ecom_amount=Decimal(5), coupons=[('create', [{
                                 'company': company.id,
                                 'number_of_use': 1}])])

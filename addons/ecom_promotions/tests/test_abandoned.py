@@ -8,13 +8,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-
-def _answer(quantity, currency):
-    net = Decimal('10.00') * quantity
-    return {'currency': currency,
-        'total': str((net * Decimal('1.21')).quantize(Decimal('0.01'))),
-        'lines': [{'sku': 'P0', 'quantity': str(quantity),
-                'unit_price': '10.0000', 'net': str(net)}]}
+from .tools import cart_answer
 
 
 def _order(channel, sale_id, total, email=None, token=None):
@@ -46,7 +40,7 @@ class AbandonedCartsMixin:
             code = company.currency.code
             request = {'email': ' Ana@Example.com', 'token': 'T1',
                 'coupons': ['WELCOME'], 'accepts_marketing': True}
-            cart = Cart.record(channel.id, company.id, request, _answer(2, code))
+            cart = Cart.record(channel.id, company.id, request, cart_answer(2, code))
             self.assertEqual(
                 (cart.state, cart.email, cart.total, cart.coupons,
                     cart.accepts_marketing, len(cart.lines)),
@@ -54,16 +48,16 @@ class AbandonedCartsMixin:
                     True, 1))
             # the same cart priced again a moment later: nothing written
             written = cart.write_date
-            again = Cart.record(channel.id, company.id, request, _answer(2, code))
+            again = Cart.record(channel.id, company.id, request, cart_answer(2, code))
             self.assertEqual((again.id, again.write_date), (cart.id, written))
             # one more unit: the same cart, its lines replaced
-            cart = Cart.record(channel.id, company.id, request, _answer(3, code))
+            cart = Cart.record(channel.id, company.id, request, cart_answer(3, code))
             self.assertEqual(Cart.search([]), [cart])
             self.assertEqual([(l.quantity, l.amount) for l in cart.lines],
                 [(Decimal(3), Decimal('30.00'))])
             # no email, nothing kept
             self.assertIsNone(Cart.record(channel.id, company.id,
-                    dict(request, email=None), _answer(1, code)))
+                    dict(request, email=None), cart_answer(1, code)))
 
             # 29 minutes later it is still open; 31 minutes, abandoned
             Cart.write([cart], {'last_seen': dt.datetime.now()
@@ -80,7 +74,7 @@ class AbandonedCartsMixin:
             # another customer's cart (no token) is ordered at once
             other = Cart.record(channel.id, company.id, {
                     'email': 'bo@example.com', 'token': None, 'coupons': []},
-                _answer(1, code))
+                cart_answer(1, code))
             party, = pool.get('party.party').create([{'name': "Ana"}])
             first, second = pool.get('sale.sale').create([
                     {'party': party.id, 'company': company.id,
@@ -95,7 +89,7 @@ class AbandonedCartsMixin:
             self.assertEqual((other.state, other.sale), ('converted', second))
             # a token the storefront reuses after the order: kept as it was
             self.assertEqual(Cart.record(channel.id, company.id, request,
-                    _answer(5, code)).total, Decimal('36.30'))
+                    cart_answer(5, code)).total, Decimal('36.30'))
 
     @with_transaction()
     def test_closed_carts_anonymised_after_retention(self):
@@ -110,7 +104,7 @@ class AbandonedCartsMixin:
             code = company.currency.code
             old, recent, still_open = [Cart.record(
                     channel.id, company.id, {'email': f'{n}@example.com',
-                        'token': n, 'coupons': []}, _answer(1, code))
+                        'token': n, 'coupons': []}, cart_answer(1, code))
                 for n in ['old', 'recent', 'open']]
             Cart.write([old, recent], {'state': 'abandoned'})
             Cart.write([old, still_open], {'last_seen': dt.datetime.now()

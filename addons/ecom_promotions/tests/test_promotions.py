@@ -15,6 +15,7 @@ from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
 from trytond.transaction import Transaction
 
 from .. import facts, pricing
+from .tools import create_promotion
 
 
 def _products(*prices, category=None, account_category=None, prefix='P'):
@@ -31,26 +32,6 @@ def _products(*prices, category=None, account_category=None, prefix='P'):
                 'products': [('create', [{}])]}
             for i, p in enumerate(prices)])
     return [t.products[0] for t in templates]
-
-
-def _discount_product():
-    pool = Pool()
-    Template = pool.get('product.template')
-    Uom = pool.get('product.uom')
-    unit, = Uom.search([('name', '=', 'Unit')])
-    template, = Template.create([{'name': "Discount", 'type': 'service',
-                'salable': True, 'default_uom': unit.id, 'sale_uom': unit.id,
-                'products': [('create', [{}])]}])
-    return template.products[0]
-
-
-def _promotion(company, **values):
-    Promotion = Pool().get('sale.promotion')
-    promotion, = Promotion.create([{'name': "Promo", 'company': company.id,
-                'currency': company.currency.id,
-                'ecom_discount_product': _discount_product().id,
-                **values}])
-    return promotion
 
 
 def _sale(company, party, products, quantity=1):
@@ -86,7 +67,7 @@ class PromotionsSaleMixin:
             parent, = Category.create([{'name': "Footwear"}])
             child, = Category.create([{'name': "Boots",
                         'parent': parent.id}])
-            promotion = _promotion(company, ecom_kind='percent_lines',
+            promotion = create_promotion(company, ecom_kind='percent_lines',
                 ecom_percentage=Decimal(20),
                 categories=[('add', [parent.id])],
                 start_date=dt.date(2026, 11, 27),
@@ -145,7 +126,7 @@ class PromotionsSaleMixin:
             today = Date.today()
             day = dt.timedelta(days=1)
             values = {'company': company.id, 'number_of_use': 1}
-            _promotion(company, ecom_kind='fixed_order',
+            create_promotion(company, ecom_kind='fixed_order',
                 ecom_amount=Decimal(5), coupons=[('create', [dict(values,
                                 numbers=[('create', [
                                             {'number': 'OK', 'company':
@@ -176,7 +157,7 @@ class PromotionsSaleMixin:
         Promotion = pool.get('sale.promotion')
         company = create_company()
         with set_company(company):
-            promotion = _promotion(company, ecom_kind='percent_order',
+            promotion = create_promotion(company, ecom_kind='percent_order',
                 ecom_percentage=Decimal(10), ecom_budget=Decimal(100))
             ana = _customer()
             sale = _sale(company, ana, _products('40', '60'))
@@ -208,7 +189,7 @@ class PromotionsSaleMixin:
         company = create_company()
         with set_company(company):
             products = _products('50')
-            once = _promotion(company, name="Once", ecom_kind='fixed_order',
+            once = create_promotion(company, name="Once", ecom_kind='fixed_order',
                 ecom_amount=Decimal(5), ecom_max_uses=1)
             ana, bob = _customer("Ana"), _customer("Bob")
             first = _sale(company, ana, products)
@@ -228,7 +209,7 @@ class PromotionsSaleMixin:
             self.assertEqual(second.total_amount, Decimal(50))
             # a budget: the discount must fit in what is left of it
             Promotion.write([once], {'active': False})
-            budget = _promotion(company, name="Budget",
+            budget = create_promotion(company, name="Budget",
                 ecom_kind='fixed_order', ecom_amount=Decimal(30),
                 ecom_budget=Decimal(50))
             third, fourth = (_sale(company, ana, products),
@@ -240,7 +221,7 @@ class PromotionsSaleMixin:
             self.assertEqual(Promotion(budget.id).ecom_spent, Decimal(30))
             # per customer
             Promotion.write([budget], {'active': False})
-            _promotion(company, name="Per customer",
+            create_promotion(company, name="Per customer",
                 ecom_kind='fixed_order', ecom_amount=Decimal(1),
                 ecom_max_uses_per_customer=1)
             fifth, sixth = (_sale(company, ana, products),
@@ -257,7 +238,7 @@ class PromotionsSaleMixin:
         with Transaction().start(DB_NAME, USER) as transaction:
             company = create_company()
             with set_company(company):
-                promotion = _promotion(company, ecom_kind='fixed_order',
+                promotion = create_promotion(company, ecom_kind='fixed_order',
                     ecom_amount=Decimal(5), ecom_max_uses=1)
                 # committed: codes of their own
                 products = _products('20', prefix='RACE')
