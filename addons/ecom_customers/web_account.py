@@ -140,8 +140,8 @@ class Notification(metaclass=PoolMeta):
         sent = [n for n in cls.browse(notifications)
             if n.state == 'sent' and n.event in dict(ACCOUNT_EVENTS)
             and n.body and 'token=' in n.body]
-        for notification in sent:
-            cls.write([notification], {'body': gettext(
+        if sent:
+            cls.write(sent, {'body': gettext(
                         'ecom_customers.msg_account_link_removed')})
 
     @classmethod
