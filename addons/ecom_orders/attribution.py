@@ -6,14 +6,18 @@ storefront's own fields say: WooCommerce's order attribution
 (``_wc_order_attribution_*`` meta data, WooCommerce 8.5+) and Shopify's
 ``landing_site`` (its ``utm_*`` query parameters) and ``referring_site``.
 The campaign, medium and source become upstream ``marketing_campaign``
-records (found by name, case-insensitive, or created), on the sale."""
+records (found by name, case-insensitive, or created), on the sale. The
+affiliate's referral code (``affiliate``, or the landing page's ``ref``
+parameter) and when its link was clicked are kept for the modules that pay
+affiliates (ecom_affiliates); nothing here looks them up."""
+import datetime
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from trytond.pool import Pool
 
 UTM = ['source', 'medium', 'campaign']
-MAX_NAME, MAX_URL = 100, 1000
+MAX_NAME, MAX_URL, MAX_CODE = 100, 1000, 50
 # WooCommerce order attribution meta keys
 WOO_META = {
     '_wc_order_attribution_utm_source': 'source',
@@ -31,6 +35,8 @@ class Attribution:
     campaign: str | None = None
     referrer: str | None = None
     landing_page: str | None = None
+    affiliate: str | None = None
+    affiliate_clicked_at: datetime.datetime | None = None
 
 
 def utm_of(url):
@@ -38,13 +44,18 @@ def utm_of(url):
     if not isinstance(url, str):
         return {}
     query = dict(parse_qsl(urlsplit(url).query))
-    return {k: query[f'utm_{k}'].strip() for k in UTM
+    values = {k: query[f'utm_{k}'].strip() for k in UTM
         if query.get(f'utm_{k}', '').strip()}
+    if query.get('ref', '').strip():
+        values['affiliate'] = query['ref'].strip()
+    return values
 
 
 def parse(chk, data):
     """The generic order's ``attribution`` (optional), each bad field named
-    on chk; the landing page's UTM parameters fill what it leaves out"""
+    on chk; the landing page's UTM and ref parameters fill what it leaves
+    out"""
+    from .intake_format import timestamp
     raw = chk.obj(data.get('attribution'), 'attribution', required=False)
     if raw is None:
         return Attribution()
@@ -53,8 +64,13 @@ def parse(chk, data):
     for key in ['referrer', 'landing_page']:
         values[key] = chk.text(raw, key, 'attribution.', required=False,
             max_length=MAX_URL)
+    values['affiliate'] = chk.text(raw, 'affiliate', 'attribution.',
+        required=False, max_length=MAX_CODE)
+    values['affiliate_clicked_at'] = timestamp(
+        chk, raw, 'affiliate_clicked_at', 'attribution.')
     for key, value in utm_of(values['landing_page']).items():
-        if not values[key] and len(value) <= MAX_NAME:
+        limit = MAX_CODE if key == 'affiliate' else MAX_NAME
+        if not values[key] and len(value) <= limit:
             values[key] = value
     return Attribution(**values)
 

@@ -247,8 +247,9 @@ def _address(chk, data, path):
     return Address(**values)
 
 
-def timestamp(chk, data, key):
-    "An ISO 8601 time with its offset, as naive UTC; not in the future"
+def timestamp(chk, data, key, path=''):
+    """An ISO 8601 time with its offset, as naive UTC; not in the future
+    (errors named path + key)"""
     value = data.get(key)
     if value in (None, ''):
         return None
@@ -256,14 +257,14 @@ def timestamp(chk, data, key):
         moment = datetime.datetime.fromisoformat(
             str(value))
     except ValueError:
-        chk.error(key, f"{value!r} is not an ISO 8601 date and time")
+        chk.error(path + key, f"{value!r} is not an ISO 8601 date and time")
         return None
     if moment.tzinfo is None:
-        chk.error(key, f"{value!r} has no UTC offset")
+        chk.error(path + key, f"{value!r} has no UTC offset")
         return None
     moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
     if moment > datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + CLOCK_SKEW:
-        chk.error(key, f"{value!r} is in the future")
+        chk.error(path + key, f"{value!r} is in the future")
         return None
     return moment
 

@@ -1,6 +1,7 @@
 """Where an order came from, read from the three order formats without a
 database: the generic ``attribution`` (bad fields named), WooCommerce's
 order attribution meta data and Shopify's landing and referring sites"""
+import datetime
 import unittest
 
 from trytond.modules.ecom_orders.attribution import Attribution, utm_of
@@ -125,3 +126,31 @@ class AttributionTestCase(unittest.TestCase):
         self.assertEqual(utm_of('https://a.example/?utm_source=x&utm_term=y'
                 '&utm_medium=+'), {'source': 'x'})
         self.assertEqual(utm_of(None), {})
+
+    def test_affiliate(self):
+        """The affiliate's code: sent, or the landing page's ref parameter
+        (Shopify's landing_site, WooCommerce's session entry); bad values
+        named"""
+        order = parse_order(dict(GENERIC, attribution={
+                    'affiliate': ' ANNA10 ',
+                    'affiliate_clicked_at': '2026-11-28T18:30:00+01:00',
+                    'landing_page': '/?ref=OTHER'}))
+        self.assertEqual((order.attribution.affiliate,
+                order.attribution.affiliate_clicked_at),
+            ('ANNA10', datetime.datetime(2026, 11, 28, 17, 30)))
+        order = to_order('shopify', dict(SHOPIFY,
+                landing_site='/products/boots?ref=anna10&utm_source=blog'))
+        self.assertEqual((order.attribution.affiliate,
+                order.attribution.source), ('anna10', 'blog'))
+        order = to_order('woocommerce', dict(WOO, meta_data=[
+                    {'key': '_wc_order_attribution_session_entry',
+                        'value': 'https://shop.example/?ref=BEN'}]))
+        self.assertEqual(order.attribution.affiliate, 'BEN')
+        with self.assertRaises(IntakeError) as cm:
+            parse_order(dict(GENERIC, attribution={
+                        'affiliate': 'A' * 51,
+                        'affiliate_clicked_at': '2026-11-28 18:30'}))
+        self.assertEqual(dict(cm.exception.errors), {
+                'attribution.affiliate': "is longer than 50 characters",
+                'attribution.affiliate_clicked_at':
+                "'2026-11-28 18:30' has no UTC offset"})
