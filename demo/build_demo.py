@@ -192,6 +192,7 @@ def fill(args, pool, extras):
 
     from . import (
         accounts,
+        affiliates,
         automation,
         carts,
         catalog,
@@ -211,7 +212,9 @@ def fill(args, pool, extras):
             setup_staff(args)
             rng = history.make_rng(args.seed)
             shop = catalog.build(args, rng, log)
+            shop['affiliate'] = affiliates.create(shop, log)
             history.build(args, rng, shop, log)
+            affiliates.build(shop['affiliate'], args.today, log)
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)

@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from trytond.pool import Pool
 
+from . import affiliates
 from .marketing import Attribution
 
 RETURN_RATE = 0.03
@@ -108,6 +109,8 @@ def build(args, rng, data, log):
                 and rng.random() < PICKUP_RATE else 'carrier'),
             'web_id': f"{channel.code}-{external_id}",
             **attribution.values(external_id),
+            **affiliates.values(data.get('affiliate'), channel, external_id,
+                day),
             'lines': [('create', [{
                             'type': 'line', 'product': product.id,
                             'unit': product.sale_uom.id, 'quantity': quantity,

@@ -36,8 +36,8 @@ LONGEST_FIRST = [
     'tests.test_intake_http', 'ecom_customers', 'ecom_orders', 'ecom_loyalty',
     'tests.test_production',
     'ecom_reports', 'ecom_promotions', 'tests.test_demo_browser',
-    'ecom_returns', 'ecom_notifications', 'ecom_shipping', 'ecom_catalog',
-    'ecom_connector']
+    'ecom_returns', 'ecom_notifications', 'ecom_affiliates', 'ecom_shipping',
+    'ecom_catalog', 'ecom_connector']
 # With --jobs, these run last and by themselves: sao's login lists the
 # databases (trytond connects to each one), and beside another process
 # restoring and dropping test databases on the same PostgreSQL server the
