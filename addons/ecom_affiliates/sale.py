@@ -33,7 +33,9 @@ class Sale(metaclass=PoolMeta):
     def ecom_attribute(self, order, cache):
         """Set agent from the order's referral code or coupons: the latest
         touch within the plan's window wins, a coupon counting at the
-        order's time; unknown or expired codes are only noted"""
+        order's time; unknown or expired codes are only noted.
+        cache: what codes and coupon codes are, for one intake batch (of
+        one channel, so one company)"""
         pool = Pool()
         Agent = pool.get('commission.agent')
         Number = pool.get('sale.promotion.coupon.number')
@@ -41,18 +43,25 @@ class Sale(metaclass=PoolMeta):
         code = (attribution.affiliate or '').strip().upper()
         ordered = order.created_at or datetime.datetime.now()
         touches = []
-        if order.coupons:
+        coupons = [c for c in order.coupons if isinstance(c, str)]
+        missing = [c for c in coupons if ('coupon', c) not in cache]
+        if missing:
+            for c in missing:
+                cache['coupon', c] = None
             for number in Number.search([
-                        ('number', 'in', list(order.coupons)),
+                        ('number', 'in', missing),
                         ('coupon.ecom_affiliate', '!=', None),
                         ('company', '=', self.company.id),
                         ]):
-                agent = number.coupon.ecom_affiliate
+                cache['coupon', number.number] = (
+                    number.coupon.ecom_affiliate)
+        for c in coupons:
+            if agent := cache['coupon', c]:
                 touches.append((ordered, 1, agent, gettext(
                             'ecom_affiliates.msg_note_coupon',
-                            code=number.number, affiliate=agent.ecom_code)))
+                            code=c, affiliate=agent.ecom_code)))
         if code:
-            key = (self.company.id, code)
+            key = ('code', code)
             if key not in cache:
                 cache[key] = Agent.by_code(self.company.id, [code]).get(code)
             agent = cache[key]
