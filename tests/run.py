@@ -31,13 +31,12 @@ from ecom_modules import MODULES
 CROSS_MODULE = [
     'tests.test_routes', 'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_production', 'tests.test_demo_browser']
-# With --jobs, the longest groups start first (measured on PostgreSQL).
+# With --jobs, the two long HTTP suites start first, then the modules in
+# dependency order: a module's test starts from its dependency's cached
+# database (ecom_base.tests.cache), so the dependencies go first.
 LONGEST_FIRST = [
-    'tests.test_intake_http', 'ecom_customers', 'ecom_orders', 'ecom_loyalty',
-    'tests.test_production',
-    'ecom_reports', 'ecom_promotions', 'tests.test_demo_browser',
-    'ecom_returns', 'ecom_notifications', 'ecom_affiliates', 'ecom_shipping',
-    'ecom_catalog', 'ecom_connector']
+    'tests.test_intake_http', 'tests.test_production', *MODULES,
+    'tests.test_sao_views']
 # With --jobs, these run last and by themselves: sao's login lists the
 # databases (trytond connects to each one), and beside another process
 # restoring and dropping test databases on the same PostgreSQL server the

@@ -8,6 +8,7 @@ from trytond.modules.company.tests import (
     create_company,
     set_company,
 )
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_orders.attribution import Attribution
 from trytond.modules.ecom_orders.intake_format import Order
@@ -48,7 +49,8 @@ def _order(coupons=(), **attribution):
 
 
 class EcomAffiliatesTestCase(
-        SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce affiliates module"
     module = 'ecom_affiliates'
 

@@ -1,10 +1,13 @@
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
-class EcomBaseTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+class EcomBaseTestCase(
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce base module"
     module = 'ecom_base'
 

@@ -1,5 +1,6 @@
 from trytond.model.exceptions import SQLConstraintError, ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -24,7 +25,8 @@ def _warehouse_and_product():
 
 
 class EcomCatalogTestCase(
-        CatalogImportMixin, CatalogVariantsMixin, StockAlertMixin, SpanishTestMixin, CompanyTestMixin,
+        CatalogImportMixin, CatalogVariantsMixin, StockAlertMixin,
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test the e-commerce catalog module"
     module = 'ecom_catalog'

@@ -1,9 +1,12 @@
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class EcomConnectorTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+class EcomConnectorTestCase(
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce connector module"
     module = 'ecom_connector'
 

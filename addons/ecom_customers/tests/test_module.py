@@ -2,6 +2,7 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool
@@ -29,7 +30,9 @@ def _subscribers(list_, *emails, active=True):
 
 
 class EcomCustomersTestCase(
-        AccountsMixin, AutomationMixin, EraseMixin, SegmentMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        AccountsMixin, AutomationMixin, EraseMixin, SegmentMixin,
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce customers module"
     module = 'ecom_customers'
     # lists without a company stay visible to all: upstream's marketing

@@ -3,6 +3,7 @@ from trytond.modules.company.tests import (
     create_company,
     set_company,
 )
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -11,7 +12,8 @@ from .test_loyalty import LoyaltyMixin, _customer, _program
 
 
 class EcomLoyaltyTestCase(
-        LoyaltyMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        LoyaltyMixin, DependencyCacheMixin, SpanishTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce loyalty module"
     module = 'ecom_loyalty'
 

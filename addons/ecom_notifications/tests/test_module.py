@@ -2,6 +2,7 @@ import datetime as dt
 
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_notifications.notification import (
     placeholders,
@@ -17,7 +18,8 @@ from .test_erase import EraseMixin
 
 
 class EcomNotificationsTestCase(
-        EraseMixin, SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+        EraseMixin, DependencyCacheMixin, SpanishTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce notifications module"
     module = 'ecom_notifications'
 

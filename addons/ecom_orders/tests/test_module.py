@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_orders.channel_auth import sign
 from trytond.modules.ecom_orders.event_process import facts
@@ -30,8 +31,8 @@ _channel = create_channel
 
 
 class EcomOrdersTestCase(
-        PaymentMovesMixin, QueueMixin, RetentionMixin, SpanishTestMixin,
-        CompanyTestMixin, ModuleTestCase):
+        PaymentMovesMixin, QueueMixin, RetentionMixin, DependencyCacheMixin,
+        SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce orders module"
     module = 'ecom_orders'
 

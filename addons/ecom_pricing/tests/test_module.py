@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -45,7 +46,9 @@ def _catalog(company):
     return template.products[0], b2b, wholesale
 
 
-class EcomPricingTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+class EcomPricingTestCase(
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce pricing module"
     module = 'ecom_pricing'
 

@@ -1,4 +1,5 @@
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -9,7 +10,8 @@ from .test_promotions import PromotionsSaleMixin
 
 
 class EcomPromotionsTestCase(
-        AbandonedCartsMixin, PromotionsSaleMixin, CartFactsMixin, SpanishTestMixin, CompanyTestMixin,
+        AbandonedCartsMixin, PromotionsSaleMixin, CartFactsMixin,
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test the e-commerce promotions module"
     module = 'ecom_promotions'

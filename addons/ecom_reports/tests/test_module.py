@@ -8,6 +8,7 @@ import openpyxl
 from sql import Table
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin, create_company, set_company
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.modules.ecom_reports import xlsx
 from trytond.modules.ecom_reports.report_base import grains
@@ -16,7 +17,9 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 
-class EcomReportsTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+class EcomReportsTestCase(
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce reports module"
     module = 'ecom_reports'
 

@@ -1,12 +1,15 @@
 from decimal import Decimal
 
 from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
-class EcomShippingTestCase(SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
+class EcomShippingTestCase(
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the e-commerce shipping module"
     module = 'ecom_shipping'
 

@@ -1,0 +1,51 @@
+"""Module tests that start from a dependency's cached database
+
+Upstream's ModuleTestCase activates its module and all of its
+dependencies in an empty database (about a minute per module and backend
+here) and caches the result under the module's name (DB_CACHE). Our
+modules depend on each other, so that work was redone for every module.
+``DependencyCacheMixin`` first looks for the cached database of the
+module's largest ``ecom_*`` dependency (the one with the most modules
+under it), activates only what is missing on top of it (what an upgrade
+in production does) and caches that under the module's name; upstream's
+``setUpClass`` then restores it as usual. Without DB_CACHE, or with no
+dependency cached yet, it changes nothing."""
+from trytond.modules import get_module_info
+from trytond.tests.test_tryton import (
+    DB_CACHE,
+    activate_module,
+    db_exist,
+    drop_db,
+    restore_db_cache,
+)
+
+
+def ecom_closure(module, seen=None):
+    "The ecom_* modules module depends on, directly or not"
+    seen = set() if seen is None else seen
+    for name in get_module_info(module)['depends']:
+        if name.startswith('ecom_') and name not in seen:
+            seen.add(name)
+            ecom_closure(name, seen)
+    return seen
+
+
+class DependencyCacheMixin:
+    "Put before ModuleTestCase in the bases"
+
+    @classmethod
+    def setUpClass(cls):
+        modules = [cls.module] + list(cls.extras or [])
+        if DB_CACHE and cls.language == 'en':
+            drop_db()
+            if not restore_db_cache('-'.join(modules)):
+                deps = sorted(ecom_closure(cls.module),
+                    key=lambda m: (-len(ecom_closure(m)), m))
+                for dep in deps:
+                    if restore_db_cache(dep):
+                        # activates what is missing, caches under the name
+                        activate_module(modules)
+                        break
+            if db_exist():
+                drop_db()
+        super().setUpClass()
