@@ -262,7 +262,6 @@ def payable(commissions, until):
     result = []
     for agent, mine in by_agent.items():
         minimum = agent.plan.ecom_minimum_payout if agent.plan else 0
-        sign = -1 if agent.type_ == 'principal' else 1
-        if sign * sum(c.amount for c in mine) >= (minimum or 0):
+        if sum(c.amount for c in mine) >= (minimum or 0):
             result.extend(mine)
     return result

@@ -132,7 +132,9 @@ class EcomAffiliatesTestCase(
     def test_payable(self):
         "A payout takes commissions past the window, agents over the minimum"
         pool = Pool()
+        Agent = pool.get('commission.agent')
         Commission = pool.get('commission')
+        Plan = pool.get('commission.plan')
         company = create_company()
         with set_company(company):
             anna = _affiliate(company, 'ANNA', ecom_payable_after=30,
@@ -159,6 +161,19 @@ class EcomAffiliatesTestCase(
             # Ben: 30 - 12 = 18 is under his minimum
             self.assertNotIn(ben, {c.agent for c in payable(
                         made, dt.date(2027, 1, 1))})
+            # upstream's principals (no plan terms of ours) are paid as
+            # upstream pays them
+            principal, = Agent.create([{'party': ben.party.id,
+                        'type_': 'principal', 'company': company.id,
+                        'currency': company.currency.id,
+                        'plan': Plan.create([{'name': "Principal",
+                                    'commission_product':
+                                    ben.plan.commission_product.id}])[0].id,
+                        }])
+            owed, = Commission.create([{'agent': principal.id, 'date': day,
+                        'amount': Decimal(5),
+                        'product': ben.plan.commission_product.id}])
+            self.assertEqual(payable([owed], day), [owed])
 
 
 del ModuleTestCase
