@@ -40,7 +40,8 @@ class Attribution:
 
 
 def utm_of(url):
-    "The utm_source, utm_medium and utm_campaign of url's query"
+    """The utm_source, utm_medium and utm_campaign of url's query, and its
+    ref parameter (an affiliate's code) as affiliate"""
     if not isinstance(url, str):
         return {}
     query = dict(parse_qsl(urlsplit(url).query))
