@@ -8,13 +8,17 @@ and ``IntakeError`` (every bad field named; ``http_error`` answers the
 whatever happens), ``transact`` (the one retrying writing transaction of
 the routes, the intake's included) and ``write`` (``transact``, then what
 it queued, so a route answers once committed) and ``contribute`` (a module's
-openapi.json added to the served description)."""
+openapi.json added to the served description); for GET routes of a
+channel's web shop ``shop_get`` (key, shop, company context), ``query_int``
+(a checked query parameter) and ``etag_answer`` (ETag, 304 Not Modified,
+Cache-Control)."""
 import functools
 import json
 import logging
 import random
 import time
 
+from trytond.modules.ecom_catalog import feed
 from trytond.protocols.wrappers import Response, set_max_request_size, with_pool
 from trytond.transaction import Transaction, TransactionError
 from trytond.worker import run_task
@@ -30,8 +34,8 @@ from .stock import is_retryable
 __all__ = [
     'Checker', 'ConcurrentChange', 'FieldErrors', 'IntakeError',
     'OrderRefused', 'Refused', 'authenticate', 'channel_endpoint',
-    'contribute', 'decode', 'http_error', 'json_errors', 'response',
-    'timestamp', 'transact', 'write']
+    'contribute', 'decode', 'etag_answer', 'http_error', 'json_errors',
+    'query_int', 'response', 'shop_get', 'timestamp', 'transact', 'write']
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADERS = {
     'generic': 'X-Ecom-Signature',
@@ -71,6 +75,44 @@ def channel_endpoint(path, what):
             return json_errors(what, channel_id, answer)
         return endpoint
     return decorator
+
+
+def query_int(request, name, default, lowest, highest):
+    "The whole number of query parameter name, or 400 naming it"
+    value = request.args.get(name, str(default))
+    if not value.isdigit() or not lowest <= int(value) <= highest:
+        raise IntakeError(400, [(name, (
+                        f"{value!r} is not a whole number from {lowest} "
+                        f"to {highest}"))], 'bad_request')
+    return int(value)
+
+
+def etag_answer(request, body, content_type, cache_control='no-cache'):
+    "body with its ETag, or 304 Not Modified when If-None-Match has it"
+    tag = feed.etag(body)
+    headers = {'ETag': tag, 'Cache-Control': cache_control}
+    if tag in [t.strip() for t in request.headers.get(
+                'If-None-Match', '').split(',')]:
+        return Response(status=304, headers=headers)
+    return Response(body, content_type=content_type, headers=headers)
+
+
+def shop_get(request, pool, channel_id, build, what='feed'):
+    """A GET route of the channel's web shop: the API key checked (no
+    body to sign), then ``build(shop)`` in a read-only transaction of the
+    channel's company; errors answered in JSON"""
+    def answer():
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            channel = authenticate(
+                pool, channel_id, 'generic', request, b'', signed=False)
+            company = channel.company
+            if not channel.shop:
+                raise IntakeError(409, [('channel', (
+                                "has no web shop: the route serves a "
+                                "shop's data"))], 'no_shop')
+            with Transaction().set_context(company=company.id):
+                return build(pool.get('web.shop')(channel.shop.id))
+    return json_errors(what, channel_id, answer)
 
 
 def json_errors(what, channel_id, answer):
