@@ -197,6 +197,7 @@ def fill(args, pool, extras):
         carts,
         catalog,
         catalog_rules,
+        content,
         customers,
         history,
         marketing,
@@ -221,7 +222,8 @@ def fill(args, pool, extras):
             marketing.build_spend(shop['shop'].company, log)
             # the benchmarks' and HTTP tests' databases have no history:
             # their app channel stays storefront-priced
-            promotions.build(shop, log, orders=args.orders > 0)
+            content.build(shop, promotions.build(
+                    shop, log, orders=args.orders > 0), log)
             carts.build(shop, log)
             accounts.build(shop, log)
             automation.build(shop, log)

@@ -28,8 +28,8 @@ BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
 ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts',
     *([] if BACKEND == 'sqlite' else [BACKEND]))
 PASSWORD = 'smoke-test-pw'
-SUBMENUS = ["Catalog", "Customers", "Orders", "Promotions", "Reports",
-    "Configuration"]
+SUBMENUS = ["Catalog", "Content", "Customers", "Orders", "Promotions",
+    "Reports", "Configuration"]
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
 
 
@@ -373,6 +373,23 @@ class DemoBrowserTest(
             customers.find_element(By.CSS_SELECTOR, '.expander').click()
             self.open_list(driver, wait, By, EC, "Marketing Consents",
                 ["Granted", "Withdrawn"], 'marketing-consents.png')
+            content = wait.until(EC.visibility_of_element_located((
+                        By.XPATH,
+                        "//tr[.//*[normalize-space(text())='Content']]")))
+            content.find_element(By.CSS_SELECTOR, '.expander').click()
+            for name, column in [("Pages", "Shipping policy"),
+                    ("Blog Posts", "How to choose hiking boots"),
+                    ("Banners", "Winter collection"),
+                    ("Menus", "Main menu"),
+                    ("Images", "Banner winter"),
+                    ("Blog Tags and Categories", "Guides"),
+                    ("SEO Check", None)]:
+                self.open_list(driver, wait, By, EC, name, [],
+                    f"content-{name.split()[0].lower()}.png")
+                if column:
+                    wait.until(EC.visibility_of_any_elements_located((
+                                By.XPATH, ("//td//*[normalize-space(text())="
+                                f"'{column}']"))))
             self.open_sales_report(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)

@@ -28,6 +28,7 @@ from trytond.modules.ecom_base.tests.smtp import smtp_inbox
 
 from tests.accounts_http import AccountsHTTPTests
 from tests.connector_http import ConnectorHTTPTests
+from tests.content_http import ContentHTTPTests
 from tests.feeds_http import FeedsHTTPTests
 from tests.fuzz_http import FuzzHTTPTests
 from tests.late_tasks_http import LateTasksHTTPTests
@@ -59,7 +60,8 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        AccountsHTTPTests, ConnectorHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
+        AccountsHTTPTests, ConnectorHTTPTests, ContentHTTPTests,
+        FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
         LoyaltyHTTPTests,
         NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
