@@ -39,8 +39,11 @@ $(ROOT)/var/sao/.installed: package.json
 		--no-audit --no-fund --loglevel=error
 	touch $@
 
+# Built with asserts off (PYTHONOPTIMIZE, for trytond-admin too): trytond's
+# check of every instance's ids is quadratic in its prefetch group; the demo
+# took 205 s with it, 167 s without (bench/README.md). The server keeps them.
 $(TRYTOND_DATABASE__PATH)/$(DB).sqlite: | $(VENV)/.installed
-	$(PY) -m demo.build_demo -c trytond.conf -d $(DB) $(DEMO_ARGS) \
+	PYTHONOPTIMIZE=1 $(PY) -m demo.build_demo -c trytond.conf -d $(DB) $(DEMO_ARGS) \
 		|| { rm -rf $@ $(TRYTOND_DATABASE__PATH)/$(DB); exit 1; }
 	touch $(TRYTOND_DATABASE__PATH)/$(DB).updated
 

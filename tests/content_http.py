@@ -145,6 +145,10 @@ class ContentHTTPTests:
                         'microsecond': 0}})
             self.assertEqual(self.content_json(
                     '/content/pages/secret-sale')['id'], page)
+            # not translated: the Spanish storefront gets the English text
+            spanish = self.content_json('/content/pages/secret-sale?lang=es')
+            self.assertEqual((spanish['title'], spanish['language']),
+                ("Secret sale", 'es'))
             self.content_rpc('archive', [page])
             self.assert_content_error('/content/pages/secret-sale', 404,
                 'slug')

@@ -19,6 +19,24 @@ def slugify(text):
     return re.sub(r'[^a-z0-9]+', '-', text).strip('-')[:100]
 
 
+def seo_hints(meta_title, meta_description):
+    "The lengths of the SEO texts against what search engines show"
+    hints = []
+    for label, value, limit in [
+            ("Meta title", meta_title, META_TITLE_LENGTH),
+            ("Meta description", meta_description,
+                META_DESCRIPTION_LENGTH)]:
+        length = len(value or '')
+        if not length:
+            hints.append(f"{label} is empty.")
+        elif length > limit:
+            hints.append(
+                f"{label}: {length} characters, about {limit} are shown.")
+        else:
+            hints.append(f"{label}: {length}/{limit} characters.")
+    return '\n'.join(hints)
+
+
 def check_slug(slug):
     "The reason a slug is refused, or None"
     if not SLUG.match(slug or ''):
@@ -88,20 +106,7 @@ class Template(metaclass=PoolMeta):
 
     @fields.depends('ecom_meta_title', 'ecom_meta_description')
     def on_change_with_ecom_seo_hints(self, name=None):
-        hints = []
-        for label, value, limit in [
-                ("Meta title", self.ecom_meta_title, META_TITLE_LENGTH),
-                ("Meta description", self.ecom_meta_description,
-                    META_DESCRIPTION_LENGTH)]:
-            length = len(value or '')
-            if not length:
-                hints.append(f"{label} is empty.")
-            elif length > limit:
-                hints.append(
-                    f"{label}: {length} characters, about {limit} are shown.")
-            else:
-                hints.append(f"{label}: {length}/{limit} characters.")
-        return '\n'.join(hints)
+        return seo_hints(self.ecom_meta_title, self.ecom_meta_description)
 
     @classmethod
     def validate_fields(cls, templates, field_names):

@@ -11,6 +11,7 @@ from trytond.modules.ecom_catalog.product import (
     META_DESCRIPTION_LENGTH,
     META_TITLE_LENGTH,
     check_slug,
+    seo_hints,
     slugify,
 )
 from trytond.pool import Pool
@@ -202,21 +203,7 @@ class SlugMixin(OwnTranslations):
 
     @fields.depends('title', 'meta_title', 'meta_description')
     def on_change_with_seo_hints(self, name=None):
-        hints = []
-        for label, value, limit in [
-                ("Meta title", self.meta_title or self.title,
-                    META_TITLE_LENGTH),
-                ("Meta description", self.meta_description,
-                    META_DESCRIPTION_LENGTH)]:
-            length = len(value or '')
-            if not length:
-                hints.append(f"{label} is empty.")
-            elif length > limit:
-                hints.append(
-                    f"{label}: {length} characters, about {limit} are shown.")
-            else:
-                hints.append(f"{label}: {length}/{limit} characters.")
-        return '\n'.join(hints)
+        return seo_hints(self.meta_title or self.title, self.meta_description)
 
     @classmethod
     def preprocess_values(cls, mode, values):
