@@ -202,6 +202,7 @@ def fill(args, pool, extras):
         history,
         marketing,
         promotions,
+        recommendations,
     )
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
@@ -216,6 +217,7 @@ def fill(args, pool, extras):
             shop['affiliate'] = affiliates.create(shop, log)
             history.build(args, rng, shop, log)
             affiliates.build(shop['affiliate'], args.today, log)
+            recommendations.build(log)
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)

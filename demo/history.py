@@ -20,6 +20,7 @@ from collections import defaultdict
 from trytond.pool import Pool
 
 from . import affiliates
+from .baskets import Baskets
 from .marketing import Attribution
 
 RETURN_RATE = 0.03
@@ -85,6 +86,7 @@ def build(args, rng, data, log):
     stats = defaultdict(int)
     spent = defaultdict(float)
     attribution = Attribution()
+    baskets = Baskets(args.seed, products)
 
     @contextlib.contextmanager
     def step(name):
@@ -133,6 +135,8 @@ def build(args, rng, data, log):
                 products, popularity, k=rng.choice([1, 1, 1, 2, 2, 3, 4]))
             lines = [(p, float(rng.choice([1, 1, 1, 1, 2, 2, 3])),
                     data['prices'][p.id]) for p in dict.fromkeys(picked)]
+            lines += [(p, 1.0, data['prices'][p.id])
+                for p in baskets.extra(picked)]
             values.append(sale_values(
                     day, party, channel, lines, str(numbers[channel.code])))
         if day < live_from:

@@ -98,6 +98,7 @@ def configure(pool, company):
                 'name': "Alpine News", 'ecom_company': company.id,
                 'ecom_text_version': 'news-2026-11'}])
     loyal = loyal_customer(pool, company)
+    recommendation_rules(pool, products, limited[1].products[0])
     promotions = configure_promotions(pool, company, app, other.company.id)
     return {
         **promotions,
@@ -111,6 +112,17 @@ def configure(pool, company):
         'skus': {p.code: str(p.template.list_price) for p in products},
         'race_sku': 'RACE-1', 'hold_sku': 'HOLD-1',
         }
+
+
+def recommendation_rules(pool, products, unpublished):
+    """Association rules as the weekly computation would make them: the
+    first SKU goes with the second (lift 2) and, better still, with a
+    product the shop does not publish (lift 3)"""
+    Rule = pool.get('sale.product.association.rule')
+    Rule.create([{'antecedents': [('add', [products[0].id])],
+                'consequents': [('add', [target.id])], 'lift': lift,
+                'confidence': 0.5, 'support': 0.1, 'conviction': 1.5}
+            for target, lift in [(products[1], 2.0), (unpublished, 3.0)]])
 
 
 def loyal_customer(pool, company):

@@ -36,6 +36,7 @@ from tests.loyalty_http import LoyaltyHTTPTests
 from tests.newsletter_http import NewsletterHTTPTests
 from tests.payments_http import PaymentsHTTPTests
 from tests.promotions_http import PromotionsHTTPTests
+from tests.recommendations_http import RecommendationsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
 from tests.security_http import SecurityHTTPTests
 from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
@@ -64,7 +65,8 @@ class IntakeHTTPTest(
         FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
         LoyaltyHTTPTests,
         NewsletterHTTPTests,
-        PaymentsHTTPTests, PromotionsHTTPTests, ReturnsHTTPTests,
+        PaymentsHTTPTests, PromotionsHTTPTests, RecommendationsHTTPTests,
+        ReturnsHTTPTests,
         SecurityHTTPTests, WebhooksHTTPTests, unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 

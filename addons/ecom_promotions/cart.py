@@ -96,6 +96,8 @@ def cart_endpoint(pool, channel_id, company_id, data):
     with Transaction().start(pool.database_name, 0, readonly=True,
             context=context):
         answer = price_cart(channel_id, request)
+        answer.update(pool.get('ecom.channel')(channel_id).ecom_cart_extras(
+                request, answer))
     if request['email']:
         remember(pool, context, channel_id, company_id, request, answer)
     return response(200, answer)

@@ -29,6 +29,12 @@ class Channel(metaclass=PoolMeta):
         help="Minutes without a new price request after which a cart with "
         "an email address counts as abandoned.")
 
+    def ecom_cart_extras(self, request, answer):
+        """More keys of the cart API's answer, computed in its read-only
+        transaction from the parsed request and the priced answer; other
+        modules add theirs (ecom_recommendations: ``recommendations``)"""
+        return {}
+
     @classmethod
     def default_promotion_pricing(cls):
         return 'storefront'

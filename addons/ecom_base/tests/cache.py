@@ -11,8 +11,10 @@ in production does) and caches that under the module's name; upstream's
 ``setUpClass`` then restores it as usual. Without DB_CACHE, or with no
 dependency cached yet, it changes nothing."""
 from trytond.modules import get_module_info
+from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_CACHE,
+    DB_NAME,
     activate_module,
     db_exist,
     drop_db,
@@ -30,6 +32,13 @@ def ecom_closure(module, seen=None):
     return seen
 
 
+def update_module_list():
+    from trytond.transaction import Transaction
+    with Transaction().start(DB_NAME, 0, close=True) as transaction:
+        Pool().get('ir.module').update_list()
+        transaction.commit()
+
+
 class DependencyCacheMixin:
     "Put before ModuleTestCase in the bases"
 
@@ -43,7 +52,10 @@ class DependencyCacheMixin:
                     key=lambda m: (-len(ecom_closure(m)), m))
                 for dep in deps:
                     if restore_db_cache(dep):
-                        # activates what is missing, caches under the name
+                        # a module installed since the dependency was
+                        # cached is listed; then what is missing is
+                        # activated and cached under the module's name
+                        update_module_list()
                         activate_module(modules)
                         break
             if db_exist():

@@ -1,0 +1,73 @@
+"""What the storefront may recommend: upstream's association rules
+(``sale.product.association.rule.recommend``: consequents of the rules
+whose antecedents are all in the basket, highest lift first), keeping only
+products of the shop that are published, recommendable, not in the basket
+and available to sell in the shop's warehouse."""
+from sql import Null
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+
+def published(shop, product_ids):
+    "The ids among product_ids that the shop publishes (active, with a SKU)"
+    pool = Pool()
+    Product = pool.get('product.product')
+    Relation = pool.get('web.shop-product.product')
+    relation, product = Relation.__table__(), Product.__table__()
+    cursor = Transaction().connection.cursor()
+    result = set()
+    ids = sorted(set(product_ids))
+    for i in range(0, len(ids), 500):
+        cursor.execute(*relation.join(product,
+                condition=relation.product == product.id).select(
+                product.id,
+                where=(relation.shop == shop.id) & product.active
+                & (product.code != Null)
+                & product.id.in_(ids[i:i + 500])))
+        result.update(i for i, in cursor)
+    return result
+
+
+def size():
+    Configuration = Pool().get('sale.configuration')
+    return Configuration(1).get_multivalue(
+        'product_recommendation_size') or 5
+
+
+def recommend(shop, products, limit=None):
+    """[(product, available)] to show with products (a basket), best
+    first, at most limit (the sale configuration's size)"""
+    pool = Pool()
+    Rule = pool.get('sale.product.association.rule')
+    Sale = pool.get('sale.sale')
+    Product = pool.get('product.product')
+    limit = limit or size()
+    basket = {p.id for p in products}
+    candidates, seen = [], set(basket)
+    for product in Rule.recommend(products):
+        if product.id in seen:
+            continue
+        seen.add(product.id)
+        if Sale._is_recommendable_product(product):
+            candidates.append(product)
+        if len(candidates) >= 4 * limit:
+            break
+    shown = published(shop, [p.id for p in candidates])
+    candidates = [p for p in candidates if p.id in shown]
+    warehouse = shop.warehouses[0].id if shop.warehouses else None
+    with Transaction().set_context(warehouse=warehouse):
+        available = Product.get_ecom_available(
+            Product.browse([p.id for p in candidates]), 'ecom_available')
+    return [(p, available[p.id]) for p in candidates
+        if available[p.id] is None or available[p.id] > 0][:limit]
+
+
+def as_json(shop, recommended):
+    "The recommendations as the storefront APIs give them"
+    return [{'sku': p.code, 'name': p.rec_name,
+            'slug': p.template.ecom_slug,
+            'url': (shop.ecom_product_url.replace(
+                    '{slug}', p.template.ecom_slug)
+                if shop.ecom_product_url and p.template.ecom_slug else None),
+            'available': available}
+        for p, available in recommended]
