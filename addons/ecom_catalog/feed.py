@@ -26,20 +26,25 @@ MERCHANT_ATTRIBUTES = ['color', 'size', 'material', 'pattern', 'gender',
 MAX_PER_PAGE = 1000
 
 
-def published(shop):
-    "Ids of the shop's active products with a SKU, in SKU order"
+def published(shop, among=None):
+    """Ids of the shop's active products with a SKU, in SKU order; only
+    those of the ids among, when given"""
     pool = Pool()
     Product = pool.get('product.product')
     Relation = pool.get('web.shop-product.product')
     product, relation = Product.__table__(), Relation.__table__()
     cursor = Transaction().connection.cursor()
-    cursor.execute(*relation.join(product,
-            condition=relation.product == product.id).select(
-            product.id,
-            where=(relation.shop == shop.id) & product.active
-            & (product.code != Null),
-            order_by=[product.code]))
-    return [i for i, in cursor]
+    where = ((relation.shop == shop.id) & product.active
+        & (product.code != Null))
+    result = []
+    for sub in ([None] if among is None else chunks(sorted(set(among)))):
+        cursor.execute(*relation.join(product,
+                condition=relation.product == product.id).select(
+                product.id,
+                where=where if sub is None else where & product.id.in_(sub),
+                order_by=[product.code]))
+        result += [i for i, in cursor]
+    return result
 
 
 def _prices(shop, products, price_list=None):

@@ -3,29 +3,14 @@
 whose antecedents are all in the basket, highest lift first), keeping only
 products of the shop that are published, recommendable, not in the basket
 and available to sell in the shop's warehouse."""
-from sql import Null
+from trytond.modules.ecom_catalog import feed
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 
 def published(shop, product_ids):
     "The ids among product_ids that the shop publishes (active, with a SKU)"
-    pool = Pool()
-    Product = pool.get('product.product')
-    Relation = pool.get('web.shop-product.product')
-    relation, product = Relation.__table__(), Product.__table__()
-    cursor = Transaction().connection.cursor()
-    result = set()
-    ids = sorted(set(product_ids))
-    for i in range(0, len(ids), 500):
-        cursor.execute(*relation.join(product,
-                condition=relation.product == product.id).select(
-                product.id,
-                where=(relation.shop == shop.id) & product.active
-                & (product.code != Null)
-                & product.id.in_(ids[i:i + 500])))
-        result.update(i for i, in cursor)
-    return result
+    return set(feed.published(shop, product_ids))
 
 
 def size():
