@@ -14,6 +14,7 @@ from decimal import Decimal
 from lxml import etree
 from sql import Null
 from trytond.modules.ecom_base.bulk import chunks
+from trytond.modules.ecom_catalog.shop import fill_url
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -145,8 +146,7 @@ def merchant_xml(shop, link, price_list=None):
                 ('title', template.ecom_meta_title or product.name),
                 ('description', template.ecom_short_description
                     or template.ecom_meta_description or product.name),
-                ('link', link.replace(
-                        '{slug}', template.ecom_slug or product.code)),
+                ('link', fill_url(link, template.ecom_slug or product.code)),
                 ('availability', 'in_stock'
                     if available.get(product.id, 0) > 0 else 'out_of_stock'),
                 ('price', f'{prices[product.id]} {shop.currency.code}'),

@@ -4,6 +4,21 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import PoolMeta
 
 
+def is_url_pattern(url):
+    "An http(s) address with {slug} where a slug goes"
+    return url.startswith(('https://', 'http://')) and '{slug}' in url
+
+
+def fill_url(pattern, slug, language=None):
+    """The address pattern gives for slug ({lang}: language's code), or
+    None without a pattern or a slug"""
+    if not pattern or not slug:
+        return None
+    if language:
+        pattern = pattern.replace('{lang}', language[:2])
+    return pattern.replace('{slug}', slug)
+
+
 class Shop(metaclass=PoolMeta):
     __name__ = 'web.shop'
 
@@ -28,8 +43,7 @@ class Shop(metaclass=PoolMeta):
             return
         for shop in shops:
             url = shop.ecom_product_url
-            if url and (not url.startswith(('https://', 'http://'))
-                    or '{slug}' not in url):
+            if url and not is_url_pattern(url):
                 raise ValidationError(gettext(
                         'ecom_catalog.msg_product_url_invalid',
                         shop=shop.rec_name, url=url))

@@ -5,6 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.model.exceptions import ValidationError
 from trytond.modules.ecom_catalog.product import slugify
+from trytond.modules.ecom_catalog.shop import fill_url, is_url_pattern
 from trytond.pool import PoolMeta
 
 PATTERNS = ['ecom_product_url', 'ecom_category_url', 'ecom_page_url',
@@ -38,8 +39,7 @@ class Shop(metaclass=PoolMeta):
         for shop in shops:
             for name in PATTERNS[1:]:
                 url = getattr(shop, name)
-                if url and (not url.startswith(('https://', 'http://'))
-                        or '{slug}' not in url):
+                if url and not is_url_pattern(url):
                     raise ValidationError(gettext(
                             'ecom_content.msg_url_pattern',
                             field=getattr(cls, name).string, url=url,
@@ -58,11 +58,8 @@ class Shop(metaclass=PoolMeta):
 
     def ecom_url(self, kind, slug, language):
         "The storefront address of a product, category, page or post"
-        pattern = getattr(self, f'ecom_{kind}_url', None)
-        if not pattern or not slug:
-            return None
-        return pattern.replace('{lang}', language[:2]).replace(
-            '{slug}', slug)
+        return fill_url(getattr(self, f'ecom_{kind}_url', None), slug,
+            language)
 
     @staticmethod
     def ecom_slug_of(kind, record):

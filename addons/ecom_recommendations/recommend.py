@@ -4,6 +4,7 @@ whose antecedents are all in the basket, highest lift first), keeping only
 products of the shop that are published, recommendable, not in the basket
 and available to sell in the shop's warehouse."""
 from trytond.modules.ecom_catalog import feed
+from trytond.modules.ecom_catalog.shop import fill_url
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -51,8 +52,6 @@ def as_json(shop, recommended):
     "The recommendations as the storefront APIs give them"
     return [{'sku': p.code, 'name': p.rec_name,
             'slug': p.template.ecom_slug,
-            'url': (shop.ecom_product_url.replace(
-                    '{slug}', p.template.ecom_slug)
-                if shop.ecom_product_url and p.template.ecom_slug else None),
+            'url': fill_url(shop.ecom_product_url, p.template.ecom_slug),
             'available': available}
         for p, available in recommended]
