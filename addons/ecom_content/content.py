@@ -250,13 +250,19 @@ class SlugMixin(OwnTranslations):
     @classmethod
     def check_bodies(cls, records):
         Image = Pool().get('ecom.content.image')
+        used = []
         for record in records:
             _, images, refused = body_format.render(record.body)
             if refused:
                 raise ValidationError(gettext(
                         'ecom_content.msg_body_image_url',
                         record=record.rec_name, url=refused[0]))
-            known = {i.id for i in Image.search([('id', 'in', images)])}
+            used.append((record, images))
+        ids = sorted({i for _, images in used for i in images})
+        known = set()
+        if ids:
+            known = {i.id for i in Image.search([('id', 'in', ids)])}
+        for record, images in used:
             if missing := [i for i in images if i not in known]:
                 raise ValidationError(gettext(
                         'ecom_content.msg_body_image_unknown',

@@ -15,9 +15,9 @@ ever served; ``lang`` is one of the shop's storefront languages (default:
 the first), a text missing in it falls back to the default language."""
 import json
 import math
-import re
 from urllib.parse import quote
 
+from trytond.modules.ecom_catalog.product import SLUG
 from trytond.modules.ecom_orders.api import (
     IntakeError,
     contribute,
@@ -40,7 +40,6 @@ contribute(__file__)
 BASE = '/<database_name>/ecom/v1/channels/<int:channel_id>/'
 CONTENT_CACHE = 'private, max-age=60'
 MAX_PER_PAGE = 100
-SLUG = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
 SLUG_REASON = "is a slug: lower-case letters, digits and hyphens"
 
 
@@ -257,11 +256,13 @@ def sitemap(request, shop, lang):
     page = None
     if 'page' in request.args:
         page = query_int(request, 'page', 1, 1, 10**6)
-        if page > sitemap_format.pages(items):
-            raise IntakeError(404, [('page', (f"the sitemap has "
-                        f"{sitemap_format.pages(items)} pages"))], 'not_found')
-    body = sitemap_format.sitemap(items, page, shop.ecom_sitemap_url
-        or request.base_url)
+    try:
+        body = sitemap_format.sitemap(items, page, shop.ecom_sitemap_url
+            or request.base_url)
+    except IndexError:
+        raise IntakeError(404, [('page', (f"the sitemap has "
+                        f"{len(sitemap_format.split(items))} pages"))],
+            'not_found') from None
     return etag_answer(request, body, 'application/xml', 'max-age=3600')
 
 

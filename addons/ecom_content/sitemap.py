@@ -4,7 +4,6 @@ every storefront language with the others as hreflang alternates (Google's
 xhtml:link); past 50,000 addresses an index of numbered sitemaps, as the
 protocol requires. Also robots.txt and the redirects feed."""
 import datetime as dt
-import math
 
 from lxml import etree
 from sql import Null
@@ -59,14 +58,17 @@ def entries(shop, at=None):
             result.append(({lang: shop.ecom_url('product', slug, lang)
                         for lang in languages}, changed))
     if shop.ecom_category_url:
-        for category in shop.categories:
-            slugs = {}
-            for lang in languages:
-                with Transaction().set_context(language=lang):
-                    name = pool.get('product.category')(category.id)
-                    slugs[lang] = shop.ecom_url('category',
-                        shop.ecom_slug_of('category', name), lang)
-            result.append((slugs, _changed(category)))
+        categories = list(shop.categories)
+        slugs = {}
+        for lang in languages:
+            with Transaction().set_context(language=lang):
+                for category in pool.get('product.category').browse(
+                        categories):
+                    slugs.setdefault(category.id, {})[lang] = shop.ecom_url(
+                        'category', shop.ecom_slug_of('category', category),
+                        lang)
+        for category in categories:
+            result.append((slugs[category.id], _changed(category)))
     for kind, model in [('page', 'ecom.content.page'),
             ('post', 'ecom.content.post')]:
         if not getattr(shop, f'ecom_{kind}_url'):
@@ -112,10 +114,9 @@ def count(items):
     return sum(len(set(u.values())) == 1 or len(u) for u, _ in items)
 
 
-def sitemap(items, page=None, index_url=None, max_urls=MAX_URLS):
-    """The sitemap (bytes) of items: one <urlset> when they fit, else the
-    <sitemapindex> of index_url?page=N (page None) or page N's <urlset>;
-    raises IndexError for a page past the last"""
+def split(items, max_urls=MAX_URLS):
+    """items in parts of at most max_urls addresses (an item's languages
+    stay in one part)"""
     chunks, current, size = [], [], 0
     for item in items:
         n = count([item])
@@ -125,6 +126,14 @@ def sitemap(items, page=None, index_url=None, max_urls=MAX_URLS):
         current.append(item)
         size += n
     chunks.append(current)
+    return chunks
+
+
+def sitemap(items, page=None, index_url=None, max_urls=MAX_URLS):
+    """The sitemap (bytes) of items: one <urlset> when they fit, else the
+    <sitemapindex> of index_url?page=N (page None) or page N's <urlset>;
+    raises IndexError for a page past the last"""
+    chunks = split(items, max_urls)
     if page is None and len(chunks) == 1:
         return urlset(chunks[0])
     if page is None:
@@ -141,10 +150,6 @@ def sitemap(items, page=None, index_url=None, max_urls=MAX_URLS):
     if not 1 <= page <= len(chunks):
         raise IndexError(page)
     return urlset(chunks[page - 1])
-
-
-def pages(items, max_urls=MAX_URLS):
-    return max(1, math.ceil(count(items) / max_urls))
 
 
 def robots(shop):
