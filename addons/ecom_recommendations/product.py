@@ -1,5 +1,7 @@
 from trytond.model import fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
+
+from .recommend import recommendable, size
 
 
 class Product(metaclass=PoolMeta):
@@ -13,17 +15,4 @@ class Product(metaclass=PoolMeta):
         'get_ecom_bought_with')
 
     def get_ecom_bought_with(self, name):
-        pool = Pool()
-        Rule = pool.get('sale.product.association.rule')
-        Sale = pool.get('sale.sale')
-        Configuration = pool.get('sale.configuration')
-        limit = Configuration(1).get_multivalue(
-            'product_recommendation_size') or 5
-        result = []
-        for product in Rule.recommend([self]):
-            if product.id not in result and product != self and (
-                    Sale._is_recommendable_product(product)):
-                result.append(product.id)
-            if len(result) >= limit:
-                break
-        return result
+        return [p.id for p in recommendable([self], size())]

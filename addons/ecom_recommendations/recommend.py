@@ -20,30 +20,35 @@ def size():
         'product_recommendation_size') or 5
 
 
-def recommend(shop, products, limit=None):
-    """[(product, available)] to show with products (a basket), best
-    first, at most limit (the sale configuration's size)"""
+def recommendable(products, limit):
+    """Upstream's recommendations for products (a basket): recommendable,
+    not in the basket, best first, at most limit"""
     pool = Pool()
     Rule = pool.get('sale.product.association.rule')
     Sale = pool.get('sale.sale')
-    Product = pool.get('product.product')
-    limit = limit or size()
-    basket = {p.id for p in products}
-    candidates, seen = [], set(basket)
+    result, seen = [], {p.id for p in products}
     for product in Rule.recommend(products):
         if product.id in seen:
             continue
         seen.add(product.id)
         if Sale._is_recommendable_product(product):
-            candidates.append(product)
-        if len(candidates) >= 4 * limit:
-            break
+            result.append(product)
+            if len(result) >= limit:
+                break
+    return result
+
+
+def recommend(shop, products, limit=None):
+    """[(product, available)] to show with products (a basket), best
+    first, at most limit (the sale configuration's size)"""
+    Product = Pool().get('product.product')
+    limit = limit or size()
+    candidates = recommendable(products, 4 * limit)
     shown = published(shop, [p.id for p in candidates])
     candidates = [p for p in candidates if p.id in shown]
     warehouse = shop.warehouses[0].id if shop.warehouses else None
     with Transaction().set_context(warehouse=warehouse):
-        available = Product.get_ecom_available(
-            Product.browse([p.id for p in candidates]), 'ecom_available')
+        available = Product.get_ecom_available(candidates, 'ecom_available')
     return [(p, available[p.id]) for p in candidates
         if available[p.id] is None or available[p.id] > 0][:limit]
 
