@@ -19,7 +19,8 @@ export TRYTOND_WEB__LISTEN ?= 127.0.0.1:$(PORT)
 export DEMO_PASSWORD
 
 .PHONY: demo install test test-postgresql bench-intake bench-reports bench-catalog \
-	bench-promotions bench-connector bench-loyalty bench-payments bench-flash lint serve \
+	bench-promotions bench-connector bench-loyalty bench-payments bench-flash \
+	bench-analytics lint serve \
 	stop browser clean
 
 install: $(VENV)/.installed $(ROOT)/var/sao/.installed
@@ -119,6 +120,8 @@ bench-loyalty: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.loyalty $(BENCH_ARGS)
 bench-payments: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.payments $(BENCH_ARGS)
+bench-analytics: install
+	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.analytics $(BENCH_ARGS)
 bench-flash: install
 	TRYTOND_DATABASE__URI=$(PG_URI) $(PY) -m bench.flash $(BENCH_ARGS)
 

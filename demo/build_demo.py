@@ -193,6 +193,7 @@ def fill(args, pool, extras):
     from . import (
         accounts,
         affiliates,
+        analytics,
         automation,
         carts,
         catalog,
@@ -218,6 +219,7 @@ def fill(args, pool, extras):
             history.build(args, rng, shop, log)
             affiliates.build(shop['affiliate'], args.today, log)
             recommendations.build(log)
+            analytics.build(shop, args.seed, log)
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)

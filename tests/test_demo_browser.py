@@ -337,6 +337,23 @@ class DemoBrowserTest(
         driver.save_screenshot(
             os.path.join(ARTIFACTS, 'report-sales-over-time.png'))
 
+    def open_storefront_funnel(self, driver, wait, By, EC):
+        "Reports > Storefront Funnel (Reports expanded): a line per step"
+        entry = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//tr//*[normalize-space(text())='Storefront Funnel']")))
+        entry.click()
+        wait.until(EC.visibility_of_element_located((By.XPATH,
+                    "//*[contains(@class, 'tab')]"
+                    "//*[normalize-space(text())='Storefront Funnel']")))
+        # visits, product viewers, carts, checkouts, orders
+        wait.until(lambda d: len(d.find_elements(
+                    By.CSS_SELECTOR, '.graph svg .bb-line')) >= 5)
+        self.assertTrue(driver.find_elements(By.XPATH,
+                "//*[normalize-space(text())='Started Checkout']"))
+        time.sleep(1)
+        driver.save_screenshot(
+            os.path.join(ARTIFACTS, 'report-storefront-funnel.png'))
+
     def test_ecommerce_menu_in_browser(self):
         "Log in through sao and open the E-commerce menu and its submenus"
         from selenium.common.exceptions import StaleElementReferenceException
@@ -391,6 +408,7 @@ class DemoBrowserTest(
                                 By.XPATH, ("//td//*[normalize-space(text())="
                                 f"'{column}']"))))
             self.open_sales_report(driver, wait, By, EC)
+            self.open_storefront_funnel(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)
             driver.save_screenshot(

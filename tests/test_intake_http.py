@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from trytond.modules.ecom_base.tests.smtp import smtp_inbox
 
 from tests.accounts_http import AccountsHTTPTests
+from tests.analytics_http import AnalyticsHTTPTests
 from tests.connector_http import ConnectorHTTPTests
 from tests.content_http import ContentHTTPTests
 from tests.feeds_http import FeedsHTTPTests
@@ -61,8 +62,8 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        AccountsHTTPTests, ConnectorHTTPTests, ContentHTTPTests,
-        FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
+        AccountsHTTPTests, AnalyticsHTTPTests, ConnectorHTTPTests,
+        ContentHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
         LoyaltyHTTPTests,
         NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, RecommendationsHTTPTests,

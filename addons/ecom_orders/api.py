@@ -8,7 +8,8 @@ and ``IntakeError`` (every bad field named; ``http_error`` answers the
 whatever happens), ``transact`` (the one retrying writing transaction of
 the routes, the intake's included) and ``write`` (``transact``, then what
 it queued, so a route answers once committed) and ``contribute`` (a module's
-openapi.json added to the served description); for GET routes of a
+openapi.json added to the served description), ``read_body`` (the raw
+body or a 413); for GET routes of a
 channel's web shop ``shop_get`` (key, shop, company context), ``query_int``
 (a checked query parameter) and ``etag_answer`` (ETag, 304 Not Modified,
 Cache-Control)."""
@@ -35,7 +36,8 @@ __all__ = [
     'Checker', 'ConcurrentChange', 'FieldErrors', 'IntakeError',
     'OrderRefused', 'Refused', 'authenticate', 'channel_endpoint',
     'contribute', 'decode', 'etag_answer', 'http_error', 'json_errors',
-    'query_int', 'response', 'shop_get', 'timestamp', 'transact', 'write']
+    'query_int', 'read_body', 'response', 'shop_get', 'timestamp',
+    'transact', 'write']
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADERS = {
     'generic': 'X-Ecom-Signature',
@@ -60,12 +62,7 @@ def channel_endpoint(path, what):
         @functools.wraps(handler)
         def endpoint(request, pool, channel_id):
             def answer():
-                try:
-                    body = request.get_data(cache=True)
-                except RequestEntityTooLarge:
-                    raise IntakeError(413, [('body', (
-                                    f"is larger than {MAX_BODY} bytes"))],
-                        'too_large') from None
+                body = read_body(request)
                 with Transaction().start(
                         pool.database_name, 0, readonly=True):
                     channel = authenticate(
@@ -75,6 +72,16 @@ def channel_endpoint(path, what):
             return json_errors(what, channel_id, answer)
         return endpoint
     return decorator
+
+
+def read_body(request, max_body=MAX_BODY):
+    "The raw body (set_max_request_size(max_body)), or 413 naming it"
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise IntakeError(413, [('body', (
+                        f"is larger than {max_body} bytes"))],
+            'too_large') from None
 
 
 def query_int(request, name, default, lowest, highest):
