@@ -342,9 +342,9 @@ class DemoBrowserTest(
         entry = wait.until(EC.visibility_of_element_located((By.XPATH,
                     "//tr//*[normalize-space(text())='Storefront Funnel']")))
         entry.click()
-        wait.until(EC.visibility_of_element_located((By.XPATH,
-                    "//*[contains(@class, 'tab')]"
-                    "//*[normalize-space(text())='Storefront Funnel']")))
+        tab = ("//*[contains(@class, 'tab')]"
+            "//*[normalize-space(text())='Storefront Funnel']")
+        wait.until(EC.visibility_of_element_located((By.XPATH, tab)))
         # visits, product viewers, carts, checkouts, orders
         wait.until(lambda d: len(d.find_elements(
                     By.CSS_SELECTOR, '.graph svg .bb-line')) >= 5)
