@@ -8,4 +8,4 @@ class Cron(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.method.selection.append(('ecom.analytics.daily|run_daily',
-                "Summarise Storefront Events"))
+                "Summarise Visit Events"))

@@ -37,7 +37,7 @@ def ip_prefix(address):
 class Event(ModelSQL, ModelView):
     "A storefront event: a page or product viewed, a cart, a checkout"
     __name__ = 'ecom.analytics.event'
-    __string__ = "Storefront Event"
+    __string__ = "Visit Event"
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
     channel = fields.Many2One(
