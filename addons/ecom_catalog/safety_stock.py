@@ -4,7 +4,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .stock_alert import MAX_DAYS, cover
+from .stock_alert import MAX_DAYS, RATE_BASES, cover, sales_rates
 
 
 class SafetyStock(ModelSQL, ModelView):
@@ -37,6 +37,8 @@ class SafetyStock(ModelSQL, ModelView):
             "Available to Sell", digits='uom'), 'get_cover')
     daily_rate = fields.Function(fields.Float(
             "Sold per Day", digits=(16, 4)), 'get_cover')
+    rate_basis = fields.Function(fields.Selection(
+            list(RATE_BASES), "Rate From"), 'get_cover')
     days_of_cover = fields.Function(fields.Float(
             "Days of Cover", digits=(16, 1),
             help="Available to sell over the units sold per day; "
@@ -73,9 +75,14 @@ class SafetyStock(ModelSQL, ModelView):
     def get_cover(cls, rules, names):
         figures = cover(rules)
         keys = ['available', 'daily_rate', 'days_of_cover',
-            'suggested_reorder']
+            'suggested_reorder', 'rate_basis']
         return {name: {r.id: figures[r.id][keys.index(name)] for r in rules}
             for name in names}
+
+    @classmethod
+    def ecom_daily_rates(cls, warehouse, product_ids):
+        "product id -> (units a day, rate basis) for the stock rules"
+        return sales_rates(warehouse, product_ids)
 
     @fields.depends('product')
     def on_change_with_uom(self, name=None):

@@ -5,7 +5,9 @@ many units are never promised (safety), when to alert (available to sell
 at or below *Alert At*) and how many days of sales a reorder should cover.
 
 Sales rate = units shipped to customers from the warehouse over the last 30
-days / 30; when nothing left in 30 days, the last 90 days / 90.
+days / 30; when nothing left in 30 days, the last 90 days / 90
+(``ecom.safety_stock.ecom_daily_rates``: ecom_forecast puts its weekly
+demand forecast there).
 Days of cover = available to sell / sales rate (none without sales).
 Suggested reorder = sales rate x cover days + alert quantity - available,
 rounded up, never below zero.
@@ -29,6 +31,12 @@ from trytond.sendmail import send_message
 from trytond.transaction import Transaction
 
 RATE_DAYS = (30, 90)
+# where a rule's daily rate comes from (other modules append theirs)
+RATE_BASES = [
+    (None, ""),
+    ('sales_30', "Sales of 30 days"),
+    ('sales_90', "Sales of 90 days"),
+    ]
 
 
 def sold(warehouse, product_ids, days):
@@ -58,11 +66,28 @@ def sold(warehouse, product_ids, days):
 MAX_DAYS = 999  # a longer cover is shown as this: no reorder is near
 
 
+def sales_rates(warehouse, product_ids):
+    """product id -> (units sold a day, basis): over the last 30 days, or
+    90 when nothing left in 30; (0, None) without sales"""
+    recent, longer = (sold(warehouse, product_ids, d) for d in RATE_DAYS)
+    rates = {}
+    for product in product_ids:
+        if recent.get(product):
+            rates[product] = (recent[product] / RATE_DAYS[0], 'sales_30')
+        elif longer.get(product):
+            rates[product] = (longer[product] / RATE_DAYS[1], 'sales_90')
+        else:
+            rates[product] = (0, None)
+    return rates
+
+
 def cover(rules):
-    """rule id -> (available, daily rate, days of cover, suggested reorder)
-    of stock rules (ecom.safety_stock)"""
+    """rule id -> (available, daily rate, days of cover, suggested reorder,
+    rate basis) of stock rules (ecom.safety_stock); the rates come from
+    the rules' ``ecom_daily_rates`` (which other modules extend)"""
     pool = Pool()
     Product = pool.get('product.product')
+    Rule = pool.get('ecom.safety_stock')
     by_warehouse = defaultdict(list)
     for rule in rules:
         by_warehouse[rule.warehouse].append(rule)
@@ -70,18 +95,17 @@ def cover(rules):
     for warehouse, group in by_warehouse.items():
         product_ids = [r.product.id for r in group]
         available = Product.ecom_available_to_sell(warehouse, product_ids)
-        recent, longer = (sold(warehouse, product_ids, d) for d in RATE_DAYS)
+        rates = Rule.ecom_daily_rates(warehouse, product_ids)
         for rule in group:
             product = rule.product.id
-            rate = recent.get(product, 0) / RATE_DAYS[0] or (
-                longer.get(product, 0) / RATE_DAYS[1])
+            rate, basis = rates.get(product, (0, None))
             quantity = available.get(product, 0)
             rate = round(rate, 4)
             days = min(round(quantity / rate, 1), MAX_DAYS) if rate else None
             reorder = max(0, math.ceil(
                     rate * (rule.cover_days or 0)
                     + (rule.alert_quantity or 0) - quantity))
-            result[rule.id] = (quantity, rate, days, reorder)
+            result[rule.id] = (quantity, rate, days, reorder, basis)
     return result
 
 
@@ -110,6 +134,8 @@ class StockAlert(ModelSQL, ModelView):
     alert_quantity = fields.Float("Alert At", readonly=True)
     daily_rate = fields.Float(
         "Sold per Day", digits=(16, 4), readonly=True)
+    rate_basis = fields.Selection(list(RATE_BASES), "Rate From",
+        readonly=True)
     days_of_cover = fields.Float(
         "Days of Cover", digits=(16, 1), readonly=True)
     suggested_reorder = fields.Integer("Suggested Reorder", readonly=True)
@@ -145,7 +171,7 @@ class StockAlert(ModelSQL, ModelView):
                     ('company', '=', company.id), ('state', '=', 'open')])}
         to_save, new = [], []
         for rule in rules:
-            quantity, rate, days, reorder = figures[rule.id]
+            quantity, rate, days, reorder, basis = figures[rule.id]
             alert = open_alerts.pop(rule.id, None)
             low = quantity <= (rule.alert_quantity or 0)
             if not low:
@@ -162,6 +188,7 @@ class StockAlert(ModelSQL, ModelView):
             alert.available = quantity
             alert.alert_quantity = rule.alert_quantity or 0
             alert.daily_rate = rate
+            alert.rate_basis = basis
             alert.days_of_cover = days
             alert.suggested_reorder = reorder
             to_save.append(alert)
@@ -181,7 +208,7 @@ class StockAlert(ModelSQL, ModelView):
         lines = [(f"{len(alerts)} products are low in stock at "
             f"{company.rec_name}:"), ""]
         for alert in alerts:
-            days = (f"{alert.days_of_cover:.1f} days of cover"
+            days = (f"runs out in {alert.days_of_cover:.1f} days"
                 if alert.days_of_cover is not None else "no recent sales")
             lines.append(
                 f"- {alert.product.rec_name} @ {alert.warehouse.rec_name}: "

@@ -66,7 +66,9 @@ class StockAlertMixin:
             self.assertEqual(tent_rule.daily_rate, 1)
             self.assertEqual(tent_rule.days_of_cover, 8)
             self.assertEqual(tent_rule.suggested_reorder, 30)
+            self.assertEqual(tent_rule.rate_basis, 'sales_30')
             self.assertEqual(stove_rule.daily_rate, 0.0333)
+            self.assertEqual(stove_rule.rate_basis, 'sales_90')
             self.assertEqual(stove_rule.days_of_cover, 60.1)
             self.assertEqual(stove_rule.suggested_reorder, 0)
 
@@ -75,7 +77,8 @@ class StockAlertMixin:
             self.assertEqual(alert.product, tent)
             self.assertEqual(
                 (alert.available, alert.days_of_cover,
-                    alert.suggested_reorder), (8, 8, 30))
+                    alert.suggested_reorder, alert.rate_basis),
+                (8, 8, 30, 'sales_30'))
             self.assertFalse(alert.emailed)  # no address set
 
             Alert.check([company])
