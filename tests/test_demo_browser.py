@@ -19,6 +19,7 @@ from decimal import Decimal
 from trytond.pyson import PYSONDecoder
 
 from demo import promotions, webhooks
+from tests.charts_browser import ChartsBrowser
 from tests.daily_work_browser import DailyWorkBrowser
 from tests.server import ROOT, Server, build_demo, drop_database
 from tests.spanish_browser import SpanishBrowserTests, chromium, open_menu
@@ -33,9 +34,10 @@ SUBMENUS = ["Catalog", "Content", "Customers", "Orders", "Promotions",
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
 
 
-class DemoBrowserTest(
+class DemoBrowserTest(ChartsBrowser,
         DailyWorkBrowser, SpanishBrowserTests, unittest.TestCase):
     "Demo builder + trytond + sao + Chromium"
+    artifacts = ARTIFACTS
 
     @classmethod
     def setUpClass(cls):
@@ -50,7 +52,8 @@ class DemoBrowserTest(
             '--products', str(SIZES['products']),
             '--customers', str(SIZES['customers']),
             '--orders', str(SIZES['orders']),
-            '--days', '30', '--live-days', '10', '--seed', '7')
+            # 90 days: the demand forecasts need 8 weeks of orders
+            '--days', '90', '--live-days', '10', '--seed', '7')
         cls.build_seconds = time.monotonic() - started
         os.makedirs(ARTIFACTS, exist_ok=True)
         cls.server = Server(cls.database, cls.env, log_path=os.path.join(
@@ -123,6 +126,10 @@ class DemoBrowserTest(
         self.assertEqual(rules, SIZES['products'] // 3)
         self.assertGreater(self.count(session, 'ecom.stock.alert',
                 [('state', '=', 'open')]), 0)
+        # demand forecasts from the history; the alerts count with them
+        self.assertGreater(self.count(session, 'ecom.forecast', []), 0)
+        self.assertGreater(self.count(session, 'ecom.stock.alert',
+                [('rate_basis', '=', 'forecast')]), 0)
         self.assertEqual(self.count(session, 'ecom.pricing.group_price_list',
                 [('group.name', '=', 'Wholesale')]), 1)
         # consent ledger: grants, a few withdrawals, a newsletter
@@ -316,44 +323,6 @@ class DemoBrowserTest(
         time.sleep(1)
         driver.save_screenshot(os.path.join(ARTIFACTS, screenshot))
 
-    def open_sales_report(self, driver, wait, By, EC):
-        "Reports > Sales over Time opens on its chart"
-        reports = wait.until(EC.visibility_of_element_located((By.XPATH,
-                    "//tr[.//*[normalize-space(text())='Reports']]")))
-        reports.find_element(By.CSS_SELECTOR, '.expander').click()
-        entry = wait.until(EC.visibility_of_element_located((By.XPATH,
-                    "//tr//*[normalize-space(text())='Sales over Time']")))
-        entry.click()
-        tab = ("//*[contains(@class, 'tab')]"
-            "//*[normalize-space(text())='Sales over Time']")
-        wait.until(EC.visibility_of_element_located((By.XPATH, tab)))
-        # billboard.js draws the chart as SVG once the figures are read:
-        # one line per series (net sales, previous period).
-        wait.until(lambda d: len(d.find_elements(
-                    By.CSS_SELECTOR, '.graph svg .bb-line')) >= 2)
-        self.assertTrue(driver.find_elements(By.XPATH,
-                "//*[normalize-space(text())='Net Sales (Previous Period)']"))
-        time.sleep(1)  # let the line transition finish for the screenshot
-        driver.save_screenshot(
-            os.path.join(ARTIFACTS, 'report-sales-over-time.png'))
-
-    def open_storefront_funnel(self, driver, wait, By, EC):
-        "Reports > Storefront Funnel (Reports expanded): a line per step"
-        entry = wait.until(EC.visibility_of_element_located((By.XPATH,
-                    "//tr//*[normalize-space(text())='Storefront Funnel']")))
-        entry.click()
-        tab = ("//*[contains(@class, 'tab')]"
-            "//*[normalize-space(text())='Storefront Funnel']")
-        wait.until(EC.visibility_of_element_located((By.XPATH, tab)))
-        # visits, product viewers, carts, checkouts, orders
-        wait.until(lambda d: len(d.find_elements(
-                    By.CSS_SELECTOR, '.graph svg .bb-line')) >= 5)
-        self.assertTrue(driver.find_elements(By.XPATH,
-                "//*[normalize-space(text())='Started Checkout']"))
-        time.sleep(1)
-        driver.save_screenshot(
-            os.path.join(ARTIFACTS, 'report-storefront-funnel.png'))
-
     def test_ecommerce_menu_in_browser(self):
         "Log in through sao and open the E-commerce menu and its submenus"
         from selenium.common.exceptions import StaleElementReferenceException
@@ -384,6 +353,7 @@ class DemoBrowserTest(
             catalog.find_element(By.CSS_SELECTOR, '.expander').click()
             self.open_list(driver, wait, By, EC, "Low Stock Alerts",
                 ["Open", "All"], 'low-stock-alerts.png')
+            self.open_demand_forecast(driver, wait, By, EC)
             customers = wait.until(EC.visibility_of_element_located((
                         By.XPATH,
                         "//tr[.//*[normalize-space(text())='Customers']]")))
@@ -407,8 +377,7 @@ class DemoBrowserTest(
                     wait.until(EC.visibility_of_any_elements_located((
                                 By.XPATH, ("//td//*[normalize-space(text())="
                                 f"'{column}']"))))
-            self.open_sales_report(driver, wait, By, EC)
-            self.open_storefront_funnel(driver, wait, By, EC)
+            self.open_reports(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)
             driver.save_screenshot(

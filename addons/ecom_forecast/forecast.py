@@ -17,7 +17,7 @@ from trytond import backend
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.ecom_base.bulk import in_, lookups
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -217,11 +217,24 @@ class ForecastWeek(ModelSQL, ModelView):
     sold = fields.Float("Sold", digits=(16, 2), readonly=True,
         help="Empty for the weeks ahead.")
     expected = fields.Float("Forecast", digits=(16, 2), readonly=True)
+    ahead = fields.Boolean("Ahead", readonly=True,
+        help="A week to come, not sold yet.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order = [('forecast', 'ASC'), ('week', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def view_attributes(cls):
+        # sao's chart adds the values up, an empty one as 0: the weeks
+        # ahead have no sales, the first week no forecast a week before
+        return super().view_attributes() + [
+            ('/graph/y/field[@name="sold"]', 'domain',
+                ~Eval('ahead', False), ['ahead']),
+            ('/graph/y/field[@name="expected"]', 'domain',
+                Bool(Eval('expected')), ['expected']),
+            ]
 
     # A company's forecasts hold some 60 weeks each: 12,000 rows for 200
     # products, which the ORM creates and deletes in a time quadratic in
@@ -234,9 +247,9 @@ class ForecastWeek(ModelSQL, ModelView):
         table = cls.__table__()
         now = dt.datetime.now()
         columns = [table.forecast, table.week, table.sold, table.expected,
-            table.create_uid, table.create_date]
+            table.ahead, table.create_uid, table.create_date]
         rows = [[v['forecast'], v['week'], v.get('sold'), v['expected'],
-                transaction.user, now] for v in values]
+                'sold' not in v, transaction.user, now] for v in values]
         size = max(1, backend.MAX_QUERY_PARAMS // len(columns))
         for sub in grouped_slice(rows, size):
             cursor.execute(*table.insert(columns, list(sub)))

@@ -139,6 +139,7 @@ class EcomForecastTestCase(
             self.assertEqual(weeks[11].week, end - dt.timedelta(weeks=1))
             self.assertEqual(weeks[12].week, end)
             self.assertIsNone(weeks[12].sold)
+            self.assertEqual([w.ahead for w in weeks], [False] * 12 + [True] * 8)
             sock_fc = by_code['SOCK']
             self.assertEqual((sock_fc.pattern, sock_fc.method),
                 ('intermittent', 'tsb'))
