@@ -29,6 +29,13 @@ $(VENV)/.installed: requirements.txt $(wildcard addons/*/pyproject.toml)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	# Bytecode of everything, with asserts (tests) and without (-O, the
+	# demo build): where PYTHONDONTWRITEBYTECODE is set, as on the CI
+	# machine, no process could cache what it compiled, and -O had no
+	# bytecode at all (statsforecast's import 5.8 s against 1.8 s).
+	$(PY) -m compileall -q -j 0 addons demo tests bench >/dev/null
+	$(PY) -O -m compileall -q -j 0 $(VENV)/lib addons demo tests bench \
+		>/dev/null
 	touch $@
 
 # sao the README way: npm pack, unpack, npm install in the unpacked package/.

@@ -251,6 +251,7 @@ def fill(args, pool, extras):
             pool.get('ecom.report.refresh').refresh(
                 Company.search([]), full=True)
         transaction.commit()
+    log("committed")
 
 
 def main(argv=None):

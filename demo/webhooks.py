@@ -33,6 +33,7 @@ def build(database, pool, log):
                 count += step(pool)
             transaction.commit()
         drain(database)
+        log(f"  webhooks {step.__name__.strip('_')}")
     with Transaction().start(database, 0) as transaction:
         # the summaries were computed before these sales
         pool.get('ecom.report.refresh').refresh()
