@@ -17,13 +17,15 @@ class SafetyStock(metaclass=PoolMeta):
 
     @classmethod
     def ecom_daily_rates(cls, warehouse, product_ids):
-        rates = super().ecom_daily_rates(warehouse, product_ids)
+        "the forecast's rate where there is one, the sales rate elsewhere"
         company = Transaction().context.get('company')
+        forecast = {}
         if company is not None:
-            Forecast = Pool().get('ecom.forecast')
-            for product, rate in Forecast.rates(
-                    company, warehouse, product_ids).items():
-                rates[product] = (rate, FORECAST[0])
+            forecast = Pool().get('ecom.forecast').rates(
+                company, warehouse, product_ids)
+        rates = super().ecom_daily_rates(warehouse,
+            [p for p in product_ids if p not in forecast])
+        rates.update((p, (r, FORECAST[0])) for p, r in forecast.items())
         return rates
 
 
