@@ -31,31 +31,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from sql.aggregate import Sum
-
 SEASON = 52
-
-
-def daily_demand(pool, company):
-    "{product id: {day: units ordered}} (returns and cancelled left out)"
-    from trytond.transaction import Transaction
-    Sale = pool.get('sale.sale')
-    Line = pool.get('sale.line')
-    sale, line = Sale.__table__(), Line.__table__()
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*line.join(sale, condition=line.sale == sale.id).select(
-            line.product, sale.sale_date, Sum(line.quantity),
-            where=(sale.company == company.id)
-            & sale.state.in_(['confirmed', 'processing', 'done'])
-            & (line.type == 'line') & (line.quantity > 0)
-            & (line.product != None),
-            group_by=[line.product, sale.sale_date]))
-    demand = defaultdict(dict)
-    for product, day, quantity in cursor:
-        if isinstance(day, str):
-            day = dt.date.fromisoformat(day)
-        demand[product][day] = quantity
-    return demand
 
 
 def weekly(days, first, end):
@@ -97,6 +73,7 @@ def main():
     args = parser.parse_args()
     from trytond.config import update_etc
     from trytond.modules.ecom_forecast import fit
+    from trytond.modules.ecom_forecast.forecast import demand as daily
     from trytond.modules.ecom_forecast.forecast import monday
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -113,7 +90,9 @@ def main():
             forecasts = Forecast.refresh([company])
             refreshed = time.monotonic() - started
             transaction.rollback()
-            demand = daily_demand(pool, company)
+            # by day, over the whole history (the demo has one warehouse)
+            demand = {product: days for (product, _), days in daily(
+                    company, dt.date.min, dt.date.max, lambda d: d).items()}
         end = monday(Date.today())
         origins = [end - dt.timedelta(weeks=args.horizon + i)
             for i in reversed(range(args.origins))]

@@ -45,6 +45,13 @@ def monday(day):
 def weekly_demand(company, start, end):
     """{(product id, warehouse id): {monday: units}} ordered from start
     (included) to end (excluded), in the product's default unit"""
+    return demand(company, start, end, monday)
+
+
+def demand(company, start, end, bucket):
+    """{(product id, warehouse id): {bucket(day): units}} ordered from
+    start (included) to end (excluded), in the product's default unit (the
+    backtest in bench/ reads it by day)"""
     pool = Pool()
     Sale = pool.get('sale.sale')
     Line = pool.get('sale.line')
@@ -66,7 +73,7 @@ def weekly_demand(company, start, end):
     rows = cursor.fetchall()
     products = {p.id: p for p in Product.browse({r[0] for r in rows})}
     units = {u.id: u for u in Uom.browse({r[2] for r in rows})}
-    demand = defaultdict(lambda: defaultdict(float))
+    result = defaultdict(lambda: defaultdict(float))
     for product_id, warehouse, unit_id, day, quantity in rows:
         product, unit = products[product_id], units[unit_id]
         if unit != product.default_uom:
@@ -74,8 +81,8 @@ def weekly_demand(company, start, end):
                 round=False)
         if isinstance(day, str):  # SQLite
             day = dt.date.fromisoformat(day)
-        demand[product_id, warehouse][monday(day)] += quantity
-    return demand
+        result[product_id, warehouse][bucket(day)] += quantity
+    return result
 
 
 def series(weeks, end):
