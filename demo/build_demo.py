@@ -207,6 +207,7 @@ def fill(args, pool, extras):
         accounts,
         affiliates,
         analytics,
+        assistant,
         automation,
         carts,
         catalog,
@@ -246,6 +247,7 @@ def fill(args, pool, extras):
             carts.build(shop, log)
             accounts.build(shop, log)
             automation.build(shop, log)
+            assistant.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(

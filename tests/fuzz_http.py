@@ -123,4 +123,4 @@ class FuzzHTTPTests:
                         self.assertEqual(mode, GenerationMode.NEGATIVE)
                         continue
                     self.assertTrue(seen, operation.label)
-        self.assertEqual(len(labels), 33)  # README route table: 33 operations
+        self.assertEqual(len(labels), 35)  # README route table: 35 operations

@@ -109,9 +109,16 @@ def configure(pool, company):
         'woo': channels['woo'].id, 'woo_secret': WOO_SECRET,
         'shopify': channels['shopify'].id, 'shopify_secret': SHOPIFY_SECRET,
         'other': other.id, 'other_key': other.set_new_api_key(),
+        'assistant_key': assistant_key(pool, app),
         'skus': {p.code: str(p.template.list_price) for p in products},
         'race_sku': 'RACE-1', 'hold_sku': 'HOLD-1',
         }
+
+
+def assistant_key(pool, channel):
+    "The public key of the channel's chat page"
+    pool.get('ecom.channel').generate_assistant_key([channel])
+    return channel.assistant_key
 
 
 def recommendation_rules(pool, products, unpublished):

@@ -44,6 +44,7 @@ LONGEST_FIRST = [
 ALONE = ['tests.test_demo_browser']
 TOTALS = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$',
     re.MULTILINE)
+SLOWEST = 15
 TIMING = re.compile(r' +\d+\.\d+s +\d+ tests  ')
 
 
@@ -142,6 +143,21 @@ def run_parallel(backend, names, jobs):
     return totals
 
 
+class TimedResult(unittest.TextTestResult):
+    "Each test's time (set-up of its class counted in its first test)"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.durations = []
+        self._last = time.monotonic()
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        now = time.monotonic()
+        self.durations.append((test.id(), now - self._last))
+        self._last = now
+
+
 def finish(passed, failed, skipped):
     "Print the closing line; the exit code"
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
@@ -163,21 +179,25 @@ def main(argv):
     suites = [(n, loader.loadTestsFromName(n)) for n in names]
     count = sum(s.countTestCases() for _, s in suites)
     print(f"running {count} tests on {backend}", flush=True)
-    runner = unittest.TextTestRunner(verbosity=2)
+    runner = unittest.TextTestRunner(verbosity=2, resultclass=TimedResult)
     ran = failed = skipped = 0
-    timings = []
+    timings, slow = [], []
     for name, suite in suites:
         started = time.monotonic()
         result = runner.run(suite)
         timings.append((name, result.testsRun, time.monotonic() - started))
+        slow.extend(result.durations)
         ran += result.testsRun
         failed += len(result.failures) + len(result.errors) + len(
             result.unexpectedSuccesses)
         skipped += len(result.skipped)
+    print("slowest tests:")
+    for test, seconds in sorted(slow, key=lambda t: -t[1])[:SLOWEST]:
+        print(f"  {seconds:7.1f}s  {test}")
     print(f"time per suite on {backend}:")
     for name, tests, seconds in timings:
         print(f"  {seconds:7.1f}s {tests:4d} tests  {name}")
-    return finish(ran - failed - skipped, failed, skipped)
+    return finish(max(ran - failed - skipped, 0), failed, skipped)
 
 
 if __name__ == '__main__':

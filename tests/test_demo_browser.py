@@ -29,8 +29,8 @@ BACKEND = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite:').split(':')[0]
 ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts',
     *([] if BACKEND == 'sqlite' else [BACKEND]))
 PASSWORD = 'smoke-test-pw'
-SUBMENUS = ["Catalog", "Content", "Customers", "Orders", "Promotions",
-    "Reports", "Configuration"]
+SUBMENUS = ["Catalog", "Content", "Customers", "Customer Assistant",
+    "Orders", "Promotions", "Reports", "Configuration"]
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
 
 
@@ -377,6 +377,17 @@ class DemoBrowserTest(ChartsBrowser,
                     wait.until(EC.visibility_of_any_elements_located((
                                 By.XPATH, ("//td//*[normalize-space(text())="
                                 f"'{column}']"))))
+            assistant = wait.until(EC.visibility_of_element_located((
+                        By.XPATH, ("//tr[.//*[normalize-space(text())="
+                            "'Customer Assistant']]"))))
+            assistant.find_element(By.CSS_SELECTOR, '.expander').click()
+            self.open_list(driver, wait, By, EC, "Conversations",
+                ["Handed Over", "All"], 'assistant-conversations.png')
+            self.open_list(driver, wait, By, EC, "FAQ Entries", [],
+                'assistant-faq.png')
+            wait.until(EC.visibility_of_any_elements_located((By.XPATH,
+                        ("//td//*[normalize-space(text())="
+                            "'How much is shipping?']"))))
             self.open_reports(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)

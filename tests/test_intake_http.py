@@ -28,6 +28,7 @@ from trytond.modules.ecom_base.tests.smtp import smtp_inbox
 
 from tests.accounts_http import AccountsHTTPTests
 from tests.analytics_http import AnalyticsHTTPTests
+from tests.assistant_http import AssistantHTTPTests
 from tests.connector_http import ConnectorHTTPTests
 from tests.content_http import ContentHTTPTests
 from tests.feeds_http import FeedsHTTPTests
@@ -62,13 +63,12 @@ def totals(lines, shipping=Decimal(0)):
 
 
 class IntakeHTTPTest(
-        AccountsHTTPTests, AnalyticsHTTPTests, ConnectorHTTPTests,
-        ContentHTTPTests, FeedsHTTPTests, FuzzHTTPTests, LateTasksHTTPTests,
-        LoyaltyHTTPTests,
-        NewsletterHTTPTests,
+        AccountsHTTPTests, AnalyticsHTTPTests, AssistantHTTPTests,
+        ConnectorHTTPTests, ContentHTTPTests, FeedsHTTPTests, FuzzHTTPTests,
+        LateTasksHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, RecommendationsHTTPTests,
-        ReturnsHTTPTests,
-        SecurityHTTPTests, WebhooksHTTPTests, unittest.TestCase):
+        ReturnsHTTPTests, SecurityHTTPTests, WebhooksHTTPTests,
+        unittest.TestCase):
     "Storefront orders over HTTP: formats, idempotency, stock, bad input"
 
     @classmethod

@@ -16,15 +16,13 @@ e-mail address), the referrer's host and the network of the sender (see
 event.py), never the address or the user agent.
 """
 import datetime as dt
-import hmac
 import re
 from urllib.parse import urlsplit
 
 from trytond.modules.ecom_orders.api import (
     Checker,
     IntakeError,
-    Refused,
-    authenticate,
+    authenticate_public,
     contribute,
     decode,
     json_errors,
@@ -120,25 +118,8 @@ def _host(url):
 
 def _channel(pool, channel_id, request, body):
     "The channel, by its API key or, as ?key=, its public beacon key"
-    key = request.args.get('key')
-    if key is None:
-        return authenticate(pool, channel_id, 'generic', request, body)
-    Channel = pool.get('ecom.channel')
-    with Transaction().set_context(active_test=False):
-        channels = Channel.search([('id', '=', channel_id)])
-    if not channels:
-        raise Refused(IntakeError(404, [('channel',
-                        f"no sales channel {channel_id}")], 'unknown_channel'))
-    channel, = channels
-    if not channel.analytics_key or not hmac.compare_digest(
-            key.encode(), channel.analytics_key.encode()):
-        raise Refused(IntakeError(401, [('key',
-                        "is not the channel's beacon key")], 'unauthorized'),
-            channel)
-    if not channel.active:
-        raise Refused(IntakeError(403, [('channel', "is inactive")],
-                'forbidden'), channel)
-    return channel
+    return authenticate_public(pool, channel_id, request, body,
+        'analytics_key', "the channel's beacon key")
 
 
 def _ingest(channel_id, events, remote_addr):

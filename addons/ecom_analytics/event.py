@@ -7,10 +7,10 @@ daily aggregation once their day is summarised (daily.py). No IP address is
 stored, only its network (``ip_prefix``: /24 for IPv4, /48 for IPv6).
 """
 import datetime as dt
-import ipaddress
 
 from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.ecom_base.network import ip_prefix
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -22,16 +22,6 @@ KINDS = [
     ('add_to_cart', "Add to Cart"),
     ('checkout_started', "Checkout Started"),
     ]
-
-
-def ip_prefix(address):
-    "The network of address (/24 or /48), or None if it is not an address"
-    try:
-        ip = ipaddress.ip_address((address or '').strip())
-    except ValueError:
-        return None
-    bits = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f'{ip}/{bits}', strict=False))
 
 
 class Event(ModelSQL, ModelView):

@@ -14,6 +14,7 @@ channel's web shop ``shop_get`` (key, shop, company context), ``query_int``
 (a checked query parameter) and ``etag_answer`` (ETag, 304 Not Modified,
 Cache-Control)."""
 import functools
+import hmac
 import json
 import logging
 import random
@@ -34,7 +35,8 @@ from .stock import is_retryable
 
 __all__ = [
     'Checker', 'ConcurrentChange', 'FieldErrors', 'IntakeError',
-    'OrderRefused', 'Refused', 'authenticate', 'channel_endpoint',
+    'OrderRefused', 'Refused', 'authenticate', 'authenticate_public',
+    'channel_endpoint',
     'contribute', 'decode', 'etag_answer', 'http_error', 'json_errors',
     'query_int', 'read_body', 'response', 'shop_get', 'timestamp',
     'transact', 'write']
@@ -268,6 +270,32 @@ def authenticate(pool, channel_id, kind, request, body, signed=True):
                             if channel.hmac_secret else
                             "the channel has no webhook secret")],
                     'bad_signature'), channel)
+    if not channel.active:
+        raise Refused(IntakeError(403, [('channel', "is inactive")],
+                'forbidden'), channel)
+    return channel
+
+
+def authenticate_public(pool, channel_id, request, body, key_field,
+        what="the channel's public key"):
+    """The channel, by its API key (``Authorization``) or, as ``?key=``,
+    by the public key in its field ``key_field``: a key a browser may hold
+    since it opens one route and nothing else"""
+    key = request.args.get('key')
+    if key is None:
+        return authenticate(pool, channel_id, 'generic', request, body)
+    Channel = pool.get('ecom.channel')
+    with Transaction().set_context(active_test=False):
+        channels = Channel.search([('id', '=', channel_id)])
+    if not channels:
+        raise Refused(IntakeError(404, [('channel',
+                        f"no sales channel {channel_id}")], 'unknown_channel'))
+    channel, = channels
+    expected = getattr(channel, key_field)
+    if not expected or not hmac.compare_digest(
+            key.encode(), expected.encode()):
+        raise Refused(IntakeError(401, [('key', f"is not {what}")],
+                'unauthorized'), channel)
     if not channel.active:
         raise Refused(IntakeError(403, [('channel', "is inactive")],
                 'forbidden'), channel)
