@@ -68,6 +68,7 @@ def build(data, log):
     channel = channels[0]
     sales = Sale.search([('ecom_channel', '=', channel.id),
             ('state', 'in', ['processing', 'done']),
+            ('ecom_external_id', '!=', None),
             ('party.contact_mechanisms.type', '=', 'email')],
         order=[('sale_date', 'DESC'), ('id', 'DESC')], limit=2)
     chats = [('en', ["how much is shipping to portugal?"])]

@@ -24,7 +24,8 @@ from ecom_modules import MODULES
 # Tables an RPC call would lock after a retry; taken up front here.
 LOCKED_TABLES = [
     'ir_sequence', 'ir_sequence_strict', 'account_journal_period',
-    'stock_move', 'sale_configuration', 'sale_promotion_coupon_number']
+    'stock_move', 'sale_configuration', 'sale_promotion_coupon_number',
+    'sale_sale']
 STAFF = [
     # login, name, groups (module, xml id)
     ('manager', "Marta Manager", [('ecom_base', 'group_ecom_manager'),

@@ -150,11 +150,13 @@ class Turn:
             return self.say('ask_number')
         sale = self.verify(conversation.pending_order.split(),
             conversation.email)
-        conversation.pending_order = None
         if not sale:
+            # the number stays: the next message may correct the email
+            conversation.email = None
             self.failed_check = True
             self.intent = 'order_check'
             return self.say('not_found')
+        conversation.pending_order = None
         conversation.sale = sale
         conversation.awaiting = None
         return self.then()

@@ -114,6 +114,11 @@ class EcomAssistantTestCase(
             self.assertEqual([m.failed_check for m in messages
                     if m.sender == 'shopper'],
                 [False, False, True, True, False])
+            # the number stays after a wrong email: the next may correct it
+            conversation = self.start(channel)
+            self.talk(conversation, "where is order 1044? ana@example.com")
+            reply = self.talk(conversation, "sorry: luis@example.com")
+            self.assertEqual(reply['order']['external_id'], '1044')
 
     @with_transaction()
     def test_guessing_is_limited(self):
