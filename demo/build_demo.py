@@ -220,6 +220,7 @@ def fill(args, pool, extras):
         marketing,
         promotions,
         recommendations,
+        replenish,
     )
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
@@ -239,6 +240,7 @@ def fill(args, pool, extras):
             forecast.build(log)
             catalog_rules.build(rng, shop['shop'], shop['products'],
                 shop['customers'], log)
+            replenish.build(shop['shop'], log)
             customers.build(rng, shop['shop'], shop['customers'], log)
             marketing.build_spend(shop['shop'].company, log)
             # the benchmarks' and HTTP tests' databases have no history:
