@@ -13,9 +13,7 @@ import argparse
 import datetime as dt
 import multiprocessing
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 
@@ -67,7 +65,7 @@ def parse_args(argv=None):
 
 
 def create_database(args):
-    "Create the empty database and activate the modules with trytond-admin"
+    "Create the empty database and activate the modules (activation.py)"
     from trytond import backend, config
     config.update_etc(args.config)
     if backend.name == 'sqlite':
@@ -85,20 +83,8 @@ def create_database(args):
             if args.database in database.list():
                 sys.exit(f"database {args.database} exists: drop it first")
             database.create(transaction.connection, args.database)
-    with tempfile.NamedTemporaryFile('w', delete=False) as passfile:
-        passfile.write(args.password)
-    try:
-        subprocess.run([
-                os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
-                '-c', args.config, '-d', args.database, '--all',
-                # Spanish made translatable and loaded (menus, fields,
-                # messages of upstream and of our modules' locale/es.po)
-                '--language', 'es',
-                '--activate-dependencies', '--email', 'admin@example.com',
-                '-u', *MODULES],
-            check=True, env=dict(os.environ, TRYTONPASSFILE=passfile.name))
-    finally:
-        os.unlink(passfile.name)
+    from . import activation
+    activation.activate(args, MODULES, log)
 
 
 def setup_accounting(args):
@@ -188,8 +174,10 @@ def setup_staff(args):
     Company = pool.get('company.company')
     company, = Company.search([])
     admin, = User.search([('login', '=', 'admin')])
+    # the activated database may come from the cache (activation.py)
     User.write([admin], {'companies': [('add', [company.id])],
-            'company': company.id})
+            'company': company.id, 'password': args.password,
+            'email': 'admin@example.com'})
     Lang = pool.get('ir.lang')
     langs = {l.code: l.id for l in Lang.search([])}
     User.create([{
