@@ -50,6 +50,8 @@ $(ROOT)/var/sao/.installed: package.json
 # Built with asserts off (PYTHONOPTIMIZE, for trytond-admin too): trytond's
 # check of every instance's ids is quadratic in its prefetch group; the demo
 # took 205 s with it, 167 s without (bench/README.md). The server keeps them.
+# The activated empty database is cached per code version (demo/activation.py;
+# DEMO_CACHE=off activates every time).
 $(TRYTOND_DATABASE__PATH)/$(DB).sqlite: | $(VENV)/.installed
 	PYTHONOPTIMIZE=1 $(PY) -m demo.build_demo -c trytond.conf -d $(DB) $(DEMO_ARGS) \
 		|| { rm -rf $@ $(TRYTOND_DATABASE__PATH)/$(DB); exit 1; }

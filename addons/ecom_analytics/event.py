@@ -11,6 +11,7 @@ import datetime as dt
 from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.ecom_base.network import ip_prefix
+from trytond.modules.ecom_base.records import date_or_time
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -62,8 +63,7 @@ class Event(ModelSQL, ModelView):
         cls._order = [('occurred_at', 'DESC'), ('id', 'DESC')]
 
     def get_occurred(self, name):
-        return (self.occurred_at.date() if name == 'occurred_date'
-            else self.occurred_at.time().replace(microsecond=0))
+        return date_or_time(self.occurred_at, name)
 
     @classmethod
     def ingest(cls, channel, events, remote_addr=None):

@@ -5,6 +5,7 @@ import secrets
 
 from sql.aggregate import Count
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.modules.ecom_base.records import date_or_time
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -105,9 +106,7 @@ class Conversation(ModelSQL, ModelView):
         return 'open'
 
     def get_started(self, name):
-        started = self.create_date
-        return (started.date() if name == 'started_date'
-            else started.time().replace(microsecond=0))
+        return date_or_time(self.create_date, name)
 
     @classmethod
     def get_message_count(cls, conversations, name):
@@ -163,9 +162,7 @@ class Message(ModelSQL, ModelView):
         cls._order = [('id', 'ASC')]
 
     def get_sent(self, name):
-        sent = self.create_date
-        return (sent.date() if name == 'sent_date'
-            else sent.time().replace(microsecond=0))
+        return date_or_time(self.create_date, name)
 
     @classmethod
     def _grouped_count(cls, column_name, ids):

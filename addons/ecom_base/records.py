@@ -36,3 +36,14 @@ def per_party(Model, party, parties, domain, order=None):
             owner = getattr(owner, name)
         found[owner.id].append(record.id)
     return {p.id: found[p.id] for p in parties}
+
+
+def date_or_time(moment, name):
+    """The date or the time (to the second) of a datetime, for the pair of
+    Function fields sao's lists show in place of a datetime column: the
+    time when the field's name ends with 'time'"""
+    if moment is None:
+        return None
+    if name.endswith('time'):
+        return moment.time().replace(microsecond=0)
+    return moment.date()

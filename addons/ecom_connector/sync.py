@@ -3,6 +3,7 @@ import datetime
 
 from sql.aggregate import Max
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.ecom_base.records import date_or_time
 from trytond.transaction import Transaction, without_check_access
 
 KINDS = [
@@ -47,10 +48,7 @@ class Sync(ModelSQL, ModelView):
         cls._order = [('started_at', 'DESC'), ('id', 'DESC')]
 
     def get_when(self, name):
-        if not self.started_at:
-            return None
-        return (self.started_at.date() if name == 'date'
-            else self.started_at.time().replace(microsecond=0))
+        return date_or_time(self.started_at, name)
 
     @classmethod
     def record(cls, channel, kind, started_at, state, records, calls,

@@ -227,14 +227,19 @@ class Refused(Exception):
         self.error, self.channel, self.payload = error, channel, payload
 
 
-def authenticate(pool, channel_id, kind, request, body, signed=True):
+def _channel(pool, channel_id):
+    "The channel, active or not; 404 refused when there is none"
     Channel = pool.get('ecom.channel')
     with Transaction().set_context(active_test=False):
         channels = Channel.search([('id', '=', channel_id)])
     if not channels:
         raise Refused(IntakeError(404, [('channel',
                         f"no sales channel {channel_id}")], 'unknown_channel'))
-    channel, = channels
+    return channels[0]
+
+
+def authenticate(pool, channel_id, kind, request, body, signed=True):
+    channel = _channel(pool, channel_id)
     header = SIGNATURE_HEADERS[kind]
     signature = request.headers.get(header)
     if kind == 'generic':
@@ -244,7 +249,7 @@ def authenticate(pool, channel_id, kind, request, body, signed=True):
             raise Refused(IntakeError(401, [('Authorization',
                             "missing 'Bearer <API key>' header")],
                     'unauthorized'), channel)
-        owner = Channel.authenticate(key.strip())
+        owner = pool.get('ecom.channel').authenticate(key.strip())
         if owner is None:
             raise Refused(IntakeError(401, [('Authorization',
                             "unknown or revoked API key")], 'unauthorized'),
@@ -284,13 +289,7 @@ def authenticate_public(pool, channel_id, request, body, key_field,
     key = request.args.get('key')
     if key is None:
         return authenticate(pool, channel_id, 'generic', request, body)
-    Channel = pool.get('ecom.channel')
-    with Transaction().set_context(active_test=False):
-        channels = Channel.search([('id', '=', channel_id)])
-    if not channels:
-        raise Refused(IntakeError(404, [('channel',
-                        f"no sales channel {channel_id}")], 'unknown_channel'))
-    channel, = channels
+    channel = _channel(pool, channel_id)
     expected = getattr(channel, key_field)
     if not expected or not hmac.compare_digest(
             key.encode(), expected.encode()):
