@@ -62,13 +62,15 @@ def answer(conversation, text, network=None):
             examples.extend((f.id, f.examples()) for f in Faq.browse(faqs))
     intent, faq, confidence = intents.Classifier(examples).classify(text)
     turn = Turn(conversation, text, intent, faq)
-    message = {'conversation': conversation.id, 'sender': 'shopper',
-        'text': text, 'intent': turn.intent, 'faq': turn.faq,
-        'confidence': confidence, 'network': network}
     reply = turn.run()
-    message['failed_check'] = turn.failed_check
-    message['intent'] = turn.intent
-    Message.create([message, {'conversation': conversation.id,
+    # what the message turned out to be (an answer to the waiting step,
+    # not the FAQ entry it resembled)
+    Message.create([{'conversation': conversation.id, 'sender': 'shopper',
+                'text': text, 'intent': turn.intent,
+                'faq': turn.faq if turn.intent == 'faq' else None,
+                'confidence': confidence, 'network': network,
+                'failed_check': turn.failed_check,
+                }, {'conversation': conversation.id,
                 'sender': 'assistant', 'text': reply}])
     conversation.save()
     result = {'conversation': conversation.token, 'reply': reply,
