@@ -13,6 +13,7 @@ TEMPLATE. ``DEMO_CACHE=off`` activates every time. The admin's password
 and email are set by the builder afterwards (setup_staff), so a cached
 database serves any password.
 """
+import fcntl
 import hashlib
 import os
 import shutil
@@ -48,50 +49,55 @@ def cache_dir():
 
 def activate(args, modules, log):
     """Give args.database (created empty) its activated modules: from the
-    cache when it holds this code's, else trytond-admin (then cached)"""
-    from trytond import backend, config
+    cache when it holds this code's, else trytond-admin (then cached).
+    Builds of the same code at the same time (the suites of make test in
+    parallel) wait for the first one's activation instead of repeating it."""
+    from trytond import backend
     folder = cache_dir()
     key = digest()
+    if not folder:
+        run_admin(args, modules)
+        return
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f'lock-{backend.name}-{key}'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _activate(args, modules, log, folder, key)
+
+
+def _activate(args, modules, log, folder, key):
+    from trytond import backend, config
     if backend.name == 'sqlite':
         path = os.path.join(config.get('database', 'path'),
             args.database + '.sqlite')
-        cached = folder and os.path.join(folder, f'sqlite-{key}.sqlite')
-        if cached and os.path.exists(cached):
+        cached = os.path.join(folder, f'sqlite-{key}.sqlite')
+        if os.path.exists(cached):
             shutil.copyfile(cached, path)
             log("modules activated (cached database)")
             return
         run_admin(args, modules)
-        if cached:
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder)
-            os.close(fd)
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, cached)
-            for name in os.listdir(folder):  # older code's copies
-                if name.startswith('sqlite-') and name != (
-                        os.path.basename(cached)):
-                    os.unlink(os.path.join(folder, name))
+        fd, tmp = tempfile.mkstemp(dir=folder)
+        os.close(fd)
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, cached)
+        for name in os.listdir(folder):  # older code's copies and locks
+            if name.startswith(('sqlite-', 'lock-sqlite-')) and (
+                    key not in name):
+                os.unlink(os.path.join(folder, name))
         return
     template = f'ecom_demo_{key}'
-    if folder and _pg(f'SELECT 1 FROM pg_database WHERE datname = '
-            f"'{template}'"):
+    if _pg(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):
         _pg(f'DROP DATABASE "{args.database}"')
         _pg(f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
         log("modules activated (cached template database)")
         return
     run_admin(args, modules)
-    if folder:
-        import psycopg
-        try:
-            _pg(f'CREATE DATABASE "{template}" TEMPLATE "{args.database}"')
-        except psycopg.errors.DuplicateDatabase:
-            return  # another build made it at the same time
-        _pg(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false '
-            'IS_TEMPLATE true')
-        for (older,) in _pg("SELECT datname FROM pg_database WHERE datname "
-                f"LIKE 'ecom\\_demo\\_%' AND datname != '{template}'"):
-            _pg(f'ALTER DATABASE "{older}" IS_TEMPLATE false')
-            _pg(f'DROP DATABASE IF EXISTS "{older}"')
+    _pg(f'CREATE DATABASE "{template}" TEMPLATE "{args.database}"')
+    _pg(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false '
+        'IS_TEMPLATE true')
+    for (older,) in _pg("SELECT datname FROM pg_database WHERE datname "
+            f"LIKE 'ecom\\_demo\\_%' AND datname != '{template}'"):
+        _pg(f'ALTER DATABASE "{older}" IS_TEMPLATE false')
+        _pg(f'DROP DATABASE IF EXISTS "{older}"')
 
 
 def _pg(query):
