@@ -10,11 +10,11 @@ database), each process has its own DB_NAME (``<DB_NAME>_<slot>``), the
 output of a process is printed when it ends, the totals at the end.
 
 The Tryton database cache (DB_CACHE)
-lives in ~/.cache/ecom-backoffice/dbcache/<backend>-<hash of the module
-code>: a changed module never reuses a stale cached database, and another
+lives in ~/.cache/ecom-backoffice/dbcache/<backend>-<digest of the module
+code and the pins (demo.activation.digest, the demo's cache key too)>: a
+changed module never reuses a stale cached database, and another
 checkout of the same code (CI's fresh clone) reuses a valid one.
 """
-import hashlib
 import os
 import re
 import subprocess
@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from demo.activation import digest
 from ecom_modules import MODULES
 
 CROSS_MODULE = [
@@ -48,16 +49,6 @@ SLOWEST = 15
 TIMING = re.compile(r' +\d+\.\d+s +\d+ tests  ')
 
 
-def addons_digest():
-    digest = hashlib.sha1()
-    for folder, _, files in sorted(os.walk(os.path.join(ROOT, 'addons'))):
-        for name in sorted(files):
-            if name.endswith(('.py', '.xml', '.cfg')):
-                with open(os.path.join(folder, name), 'rb') as file:
-                    digest.update(name.encode() + file.read())
-    return digest.hexdigest()[:12]
-
-
 def setup_environment():
     uri = os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
     backend = uri.split(':', 1)[0]
@@ -66,7 +57,7 @@ def setup_environment():
     cache = os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache')
     os.environ.setdefault('DB_CACHE', os.path.join(
             cache, 'ecom-backoffice', 'dbcache',
-            f'{backend}-{addons_digest()}'))
+            f'{backend}-{digest()}'))
     # what the Makefile exports: the HTTP suites' trytond serves sao from
     # there (without it, trytond answers 405 and the suites wait for it)
     os.environ.setdefault('TRYTOND_WEB__ROOT',
