@@ -13,6 +13,7 @@ it opens a complaint holding the transcript (``hand_over``).
 import json
 
 from trytond.i18n import gettext
+from trytond.modules.ecom_base.customers import customer_for
 from trytond.modules.ecom_returns.exceptions import ReturnRefused
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -222,9 +223,8 @@ class Turn:
         sale = self.conversation.sale
         lines = [l for l in sale.lines
             if l.type == 'line' and l.product and l.quantity > 0]
-        left = ActionLine.returned(lines)
-        return [(l, left[l][0] - left[l][1]) for l in lines
-            if left[l][0] - left[l][1] > 1e-9]
+        left = ActionLine.left_to_return(lines)
+        return [(l, left[l]) for l in lines if left[l] > 1e-9]
 
     def pick_lines(self):
         order = self.conversation.sale.ecom_external_id
@@ -309,7 +309,7 @@ class Turn:
         ModelData = pool.get('ir.model.data')
         conversation = self.conversation
         party = (conversation.sale.party if conversation.sale
-            else customer(conversation.email))
+            else customer_for(conversation.email))
         complaint, = Complaint.create([{
                     'type': ModelData.get_id(
                         'ecom_assistant', 'complaint_type_assistant'),
@@ -329,18 +329,3 @@ class Turn:
         self.extra['complaint'] = complaint.number
         return self.say('handed_over', number=complaint.number)
 
-
-def customer(email):
-    "The party with email, or a new one named after it"
-    pool = Pool()
-    Party = pool.get('party.party')
-    Mechanism = pool.get('party.contact_mechanism')
-    mechanisms = Mechanism.search([
-            ('type', '=', 'email'), ('value', 'ilike', email),
-            ('party.active', '=', True),
-            ], order=[('id', 'ASC')], limit=1)
-    if mechanisms:
-        return mechanisms[0].party
-    party, = Party.create([{'name': email, 'contact_mechanisms': [
-                    ('create', [{'type': 'email', 'value': email}])]}])
-    return party

@@ -1,5 +1,6 @@
 """What the assistant says to shoppers, in English and Spanish (the
 conversation's language). Staff-facing texts are in message.xml."""
+from trytond.modules.ecom_orders.sale import RETURN_REASONS
 
 REPLIES = {
     'en': {
@@ -112,19 +113,25 @@ STATES = {
         'waiting': "en espera", 'assigned': "en preparación",
         'picked': "embalándose", 'done_shipment': "enviado"},
     }
-REASONS = {
-    'en': [('damaged', "Arrived damaged"), ('defective', "Defective"),
-        ('wrong_item', "Wrong item sent"),
-        ('not_as_described', "Not as described"),
-        ('size_fit', "Size or fit"), ('changed_mind', "Changed my mind"),
-        ('late', "Arrived too late"), ('other', "Other")],
-    'es': [('damaged', "Llegó dañado"), ('defective', "Defectuoso"),
-        ('wrong_item', "Me enviaron otro artículo"),
-        ('not_as_described', "No es como se describía"),
-        ('size_fit', "Talla o ajuste"), 
-        ('changed_mind', "He cambiado de opinión"),
-        ('late', "Llegó demasiado tarde"), ('other', "Otro motivo")],
+# as shoppers say them; the codes and their order are the return reasons
+# of ecom_orders (a reason added there fails here, at import, until its
+# words are written)
+REASON_WORDS = {
+    'en': {'damaged': "Arrived damaged", 'defective': "Defective",
+        'wrong_item': "Wrong item sent",
+        'not_as_described': "Not as described",
+        'size_fit': "Size or fit", 'changed_mind': "Changed my mind",
+        'late': "Arrived too late", 'other': "Other"},
+    'es': {'damaged': "Llegó dañado", 'defective': "Defectuoso",
+        'wrong_item': "Me enviaron otro artículo",
+        'not_as_described': "No es como se describía",
+        'size_fit': "Talla o ajuste",
+        'changed_mind': "He cambiado de opinión",
+        'late': "Llegó demasiado tarde", 'other': "Otro motivo"},
     }
+REASONS = {language: [(code, words[code])
+            for code, _ in RETURN_REASONS if code]
+    for language, words in REASON_WORDS.items()}
 
 
 def say(language, key, **values):

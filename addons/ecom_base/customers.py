@@ -1,8 +1,10 @@
 """The customer of an email address, made when there is none: a newsletter
-confirmed, a validated storefront account and a cart that accepted
-marketing all need one (scenarios, consents and orders meet on it)."""
-from trytond.modules.ecom_base.erasure import like_escape
+confirmed, a validated storefront account, a cart that accepted marketing
+and a conversation handed over by the customer assistant all need one
+(scenarios, consents, orders and complaints meet on it)."""
 from trytond.pool import Pool
+
+from .erasure import like_escape
 
 
 def customer_for(email, name=None, lang=None, create=True):

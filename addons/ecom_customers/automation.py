@@ -18,6 +18,7 @@ import logging
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, dualmethod, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.ecom_base.customers import customer_for
 from trytond.modules.ecom_promotions.coupon import new_codes
 from trytond.modules.marketing_automation.mixin import (
     MarketingAutomationMixin,
@@ -26,8 +27,6 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools.email_ import format_address
 from trytond.transaction import Transaction, without_check_access
-
-from .lead import customer_for
 
 logger = logging.getLogger(__name__)
 

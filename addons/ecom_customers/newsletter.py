@@ -20,13 +20,12 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.ecom_base.customers import customer_for
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
 from trytond.tools.email_ import set_from_header
 from trytond.transaction import Transaction
 from trytond.url import http_base
-
-from .lead import customer_for
 
 CONFIRM_PATH = '/{database}/ecom/v1/newsletter/confirm'
 

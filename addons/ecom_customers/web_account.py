@@ -27,12 +27,11 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.ecom_base.customers import customer_for
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.res.user import PASSWORD_HASH
 from trytond.transaction import Transaction
-
-from .lead import customer_for
 
 ACCOUNT_EVENTS = [
     ('account_validation', "Account: Validate Email"),

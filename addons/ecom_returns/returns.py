@@ -175,9 +175,8 @@ class Complaint(metaclass=PoolMeta):
         if errors:
             raise ReturnRefused(errors)
         # Quantities above what is left to return, named by their position.
-        left = {l.id: sold - returned for l, (sold, returned) in
-            ActionLine.returned(SaleLine.browse(
-                    list({v['line'] for v in values}))).items()}
+        left = {l.id: q for l, q in ActionLine.left_to_return(
+                SaleLine.browse(list({v['line'] for v in values}))).items()}
         asked = {}
         for i, value in enumerate(values):
             line = value['line']
@@ -336,6 +335,12 @@ class ActionSaleLine(metaclass=PoolMeta):
             result[other.line] = (
                 sold, returned + (other.get_quantity() or 0))
         return result
+
+    @classmethod
+    def left_to_return(cls, sale_lines):
+        "{sale line: sold less what open returns hold}"
+        return {l: sold - returned
+            for l, (sold, returned) in cls.returned(sale_lines).items()}
 
 
 class ShipmentOutReturn(metaclass=PoolMeta):
