@@ -41,7 +41,14 @@ from tests.promotions_http import PromotionsHTTPTests
 from tests.recommendations_http import RecommendationsHTTPTests
 from tests.returns_http import ReturnsHTTPTests
 from tests.security_http import SecurityHTTPTests
-from tests.server import CONFIG, ROOT, Server, build_demo, drop_database
+from tests.server import (
+    CONFIG,
+    ROOT,
+    Server,
+    build_demo,
+    drop_database,
+    execute_sql,
+)
 from tests.webhooks_http import WebhooksHTTPTests
 
 PASSWORD = 'intake-test-pw'
@@ -160,11 +167,17 @@ class IntakeHTTPTest(
                     record[name] = Decimal(value['decimal'])
         return records
 
+    FOOTPRINT = ('sale.sale', 'sale.line', 'party.party', 'party.address',
+        'stock.move', 'account.invoice')
+
     def footprint(self):
-        "How many documents a refused order must not create"
-        return {m: self.count(m) for m in ['sale.sale', 'sale.line',
-                'party.party', 'party.address', 'stock.move',
-                'account.invoice']}
+        """How many documents a refused order must not create: one SQL
+        statement read behind the server's back (six RPC counts took most
+        of the fuzz test's time)"""
+        row, = execute_sql(self.database, self.env, 'SELECT ' + ', '.join(
+                f'(SELECT COUNT(*) FROM "{m.replace(".", "_")}")'
+                for m in self.FOOTPRINT), ())
+        return dict(zip(self.FOOTPRINT, row))
 
     def settled_footprint(self, timeout=90):
         """The footprint once what earlier requests started (processed
