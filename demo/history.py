@@ -267,6 +267,25 @@ def record_payments(rng, sales):
     Transaction_.reconcile(Transaction_.create(values))
 
 
+def book_paid(sales, seed):
+    """Save, confirm and process new paid orders of today, post their
+    invoices and record their captures: the history's path for a few
+    orders (demo/promotions.py, demo/vat.py); the saved sales"""
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Invoice = pool.get('account.invoice')
+    Sale.save(sales)
+    Sale.quote(sales)
+    Sale.confirm(sales)
+    Sale.process(sales)
+    drop_queued_tasks()
+    sales = Sale.browse([s.id for s in sales])
+    Invoice.post([i for s in sales for i in s.invoices])
+    record_payments(make_rng(seed), sales)
+    run_queued_tasks()
+    return sales
+
+
 def klarna_capture(company):
     """The customer of the latest paid order paid with Klarna, which its
     channel has no gateway for: the capture waits in To Reconcile (whatever

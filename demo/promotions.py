@@ -102,7 +102,6 @@ def priced_orders(data, log):
     Channel = pool.get('ecom.channel')
     Product = pool.get('product.product')
     Sale = pool.get('sale.sale')
-    Invoice = pool.get('account.invoice')
     channel, = [c for c, _ in data['channels'] if c.code == 'app']
     Channel.write([channel], {'promotion_pricing': 'backoffice'})
     bottle, = Product.search([('template.categories.name', '=', "Bottles"),
@@ -132,13 +131,5 @@ def priced_orders(data, log):
                 'taxes': [data['tax'].id]} for p, q in lines]
         sale.ecom_apply_discounts()  # what the intake adds for this channel
         sales.append(sale)
-    Sale.save(sales)
-    Sale.quote(sales)
-    Sale.confirm(sales)
-    Sale.process(sales)
-    history.drop_queued_tasks()
-    sales = Sale.browse([s.id for s in sales])
-    Invoice.post([i for s in sales for i in s.invoices])
-    history.record_payments(history.make_rng(1), sales)
-    history.run_queued_tasks()
+    sales = history.book_paid(sales, 1)
     log(f"{len(sales)} app orders priced by the back office")

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from trytond.pyson import PYSONDecoder
 
-from demo import promotions, webhooks
+from demo import promotions, vat, webhooks
 from tests.charts_browser import ChartsBrowser
 from tests.daily_work_browser import DailyWorkBrowser
 from tests.server import ROOT, Server, build_demo, drop_database
@@ -30,7 +30,7 @@ ARTIFACTS = os.path.join(ROOT, 'var', 'artifacts',
     *([] if BACKEND == 'sqlite' else [BACKEND]))
 PASSWORD = 'smoke-test-pw'
 SUBMENUS = ["Catalog", "Content", "Customers", "Customer Assistant",
-    "Orders", "Promotions", "Reports", "Configuration"]
+    "EU VAT", "Orders", "Promotions", "Reports", "Configuration"]
 SIZES = {'products': 24, 'customers': 30, 'orders': 60}
 
 
@@ -97,7 +97,7 @@ class DemoBrowserTest(ChartsBrowser,
                 ('ecom_channel', '!=', None), ('origin', '=', None),
                 ('ecom_external_id', 'not like', '%-R%')])
         self.assertEqual(orders,
-            SIZES['orders'] + webhooks.SALES + promotions.ORDERS)
+            SIZES['orders'] + webhooks.SALES + promotions.ORDERS + vat.ORDERS)
         # the mobile app's orders keep what the promotions engine decided
         self.assertGreaterEqual(self.count(session,
                 'ecom.sale.promotion_result', [('applied', '=', True),
@@ -323,6 +323,16 @@ class DemoBrowserTest(ChartsBrowser,
         time.sleep(1)
         driver.save_screenshot(os.path.join(ARTIFACTS, screenshot))
 
+    def expand(self, driver, wait, By, EC, name):
+        "Expand a submenu of the E-commerce menu"
+        row = wait.until(EC.visibility_of_element_located((By.XPATH,
+                    f"//tr[.//*[normalize-space(text())='{name}']]")))
+        row.find_element(By.CSS_SELECTOR, '.expander').click()
+
+    def see_cell(self, wait, By, EC, text):
+        wait.until(EC.visibility_of_any_elements_located((By.XPATH,
+                    f"//td//*[normalize-space(text())='{text}']")))
+
     def test_ecommerce_menu_in_browser(self):
         "Log in through sao and open the E-commerce menu and its submenus"
         from selenium.common.exceptions import StaleElementReferenceException
@@ -348,22 +358,14 @@ class DemoBrowserTest(ChartsBrowser,
                     ("Customer Notifications", ["Failed", "Queued"],
                         'customer-notifications.png')]:
                 self.open_list(driver, wait, By, EC, name, tabs, screenshot)
-            catalog = wait.until(EC.visibility_of_element_located((By.XPATH,
-                        "//tr[.//*[normalize-space(text())='Catalog']]")))
-            catalog.find_element(By.CSS_SELECTOR, '.expander').click()
+            self.expand(driver, wait, By, EC, "Catalog")
             self.open_list(driver, wait, By, EC, "Low Stock Alerts",
                 ["Open", "All"], 'low-stock-alerts.png')
             self.open_demand_forecast(driver, wait, By, EC)
-            customers = wait.until(EC.visibility_of_element_located((
-                        By.XPATH,
-                        "//tr[.//*[normalize-space(text())='Customers']]")))
-            customers.find_element(By.CSS_SELECTOR, '.expander').click()
+            self.expand(driver, wait, By, EC, "Customers")
             self.open_list(driver, wait, By, EC, "Marketing Consents",
                 ["Granted", "Withdrawn"], 'marketing-consents.png')
-            content = wait.until(EC.visibility_of_element_located((
-                        By.XPATH,
-                        "//tr[.//*[normalize-space(text())='Content']]")))
-            content.find_element(By.CSS_SELECTOR, '.expander').click()
+            self.expand(driver, wait, By, EC, "Content")
             for name, column in [("Pages", "Shipping policy"),
                     ("Blog Posts", "How to choose hiking boots"),
                     ("Banners", "Winter collection"),
@@ -374,20 +376,20 @@ class DemoBrowserTest(ChartsBrowser,
                 self.open_list(driver, wait, By, EC, name, [],
                     f"content-{name.split()[0].lower()}.png")
                 if column:
-                    wait.until(EC.visibility_of_any_elements_located((
-                                By.XPATH, ("//td//*[normalize-space(text())="
-                                f"'{column}']"))))
-            assistant = wait.until(EC.visibility_of_element_located((
-                        By.XPATH, ("//tr[.//*[normalize-space(text())="
-                            "'Customer Assistant']]"))))
-            assistant.find_element(By.CSS_SELECTOR, '.expander').click()
-            self.open_list(driver, wait, By, EC, "Conversations",
-                ["Handed Over", "All"], 'assistant-conversations.png')
-            self.open_list(driver, wait, By, EC, "FAQ Entries", [],
-                'assistant-faq.png')
-            wait.until(EC.visibility_of_any_elements_located((By.XPATH,
-                        ("//td//*[normalize-space(text())="
-                            "'How much is shipping?']"))))
+                    self.see_cell(wait, By, EC, column)
+            for menu, name, tabs, screenshot, cell in [
+                    ("Customer Assistant", "Conversations",
+                        ["Handed Over", "All"], 'assistant-conversations.png',
+                        None),
+                    (None, "FAQ Entries", [], 'assistant-faq.png',
+                        "How much is shipping?"),
+                    # the demo's OSS orders: a German consumer's
+                    ("EU VAT", "OSS VAT", [], 'oss-vat.png', "DE USt 19%")]:
+                if menu:
+                    self.expand(driver, wait, By, EC, menu)
+                self.open_list(driver, wait, By, EC, name, tabs, screenshot)
+                if cell:
+                    self.see_cell(wait, By, EC, cell)
             self.open_reports(driver, wait, By, EC)
         except Exception:
             os.makedirs(ARTIFACTS, exist_ok=True)

@@ -144,7 +144,9 @@ def price_cart(channel_id, request):
 
     date = store.today()
     lines, taxes, priced = [], {}, []
-    rule = party.customer_tax_rule if party else None
+    pool = Pool()
+    rule, pattern = pool.get('ecom.channel')(channel_id).ecom_cart_tax_rule(
+        party, pool.get('country.country')(country) if country else None)
     convert = pricing.converter(currency.record(), date)
     for i, (sku, quantity, unit_price) in enumerate(request['lines']):
         fact = products[sku]
@@ -155,10 +157,10 @@ def price_cart(channel_id, request):
         unit_price = round_price(unit_price)
         lines.append(engine.Line(i, fact.product, quantity, unit_price,
                 fact.categories, sku))
-        taxes[i] = _taxes(fact.taxes, rule)
+        taxes[i] = _taxes(fact.taxes, rule, pattern)
         priced.append((sku, quantity, unit_price, None, unit_price))
     shipping, shipping_taxes = _shipping(
-        store, request, lines, country, currency, rule)
+        store, request, lines, country, currency, rule, pattern)
     groups, first = pricing.customer(store.company, party)
     found, refused = pricing.resolve_coupons(
         store.company, request['coupons'], party)
@@ -295,18 +297,18 @@ class _Taxes(TaxableMixin):
         return total
 
 
-def _taxes(tax_ids, rule):
+def _taxes(tax_ids, rule, pattern):
     "The customer's taxes (their tax rule applied), as a sale line's"
     if not rule:
         return tax_ids
     Tax = Pool().get('account.tax')
     ids = set()
     for tax in Tax.browse(tax_ids):
-        ids.update(rule.apply(tax, {}) or [])
+        ids.update(rule.apply(tax, pattern) or [])
     return tuple(sorted(ids))
 
 
-def _shipping(store, request, lines, country, currency, rule):
+def _shipping(store, request, lines, country, currency, rule, pattern):
     "(shipping amount, its taxes)"
     amount = request['shipping']
     if request['carrier'] is not None:
@@ -318,7 +320,7 @@ def _shipping(store, request, lines, country, currency, rule):
         return currency.round(amount), ()
     product = Pool().get('product.product')(store.shipping_product)
     fact = facts.product_facts(store.company, [product])[product]
-    return currency.round(amount), _taxes(fact.taxes, rule)
+    return currency.round(amount), _taxes(fact.taxes, rule, pattern)
 
 
 def _carrier_rate(store, carrier_id, lines, country, currency):

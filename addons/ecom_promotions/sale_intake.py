@@ -35,6 +35,12 @@ class Channel(metaclass=PoolMeta):
         modules add theirs (ecom_recommendations: ``recommendations``)"""
         return {}
 
+    def ecom_cart_tax_rule(self, party, country):
+        """(tax rule, its pattern) that prices a cart of party (or None)
+        shipped to country (a country.country or None): the customer's own
+        rule; ecom_vat adds the EU rules of the destination"""
+        return (party.customer_tax_rule if party else None), {}
+
     @classmethod
     def default_promotion_pricing(cls):
         return 'storefront'
