@@ -23,7 +23,8 @@ from ecom_modules import MODULES
 LOCKED_TABLES = [
     'ir_sequence', 'ir_sequence_strict', 'account_journal_period',
     'stock_move', 'sale_configuration', 'sale_promotion_coupon_number',
-    'sale_sale']
+    # upstream's credit limit check on confirm (demo/b2b.py)
+    'sale_sale', 'sale_line', 'account_move_line']
 STAFF = [
     # login, name, groups (module, xml id)
     ('manager', "Marta Manager", [('ecom_base', 'group_ecom_manager'),
@@ -59,6 +60,9 @@ def parse_args(argv=None):
         help="length of the order history")
     parser.add_argument('--live-days', type=int, default=10,
         help="recent days replayed through the real workflows")
+    parser.add_argument('--activate-only', action='store_true',
+        help="only create the database with the modules activated (from "
+        "the activation cache when it has them; tests.test_sao_views)")
     parser.add_argument('--today', type=dt.date.fromisoformat,
         default=dt.date.today(), help="last day of the order history")
     return parser.parse_args(argv)
@@ -198,6 +202,7 @@ def fill(args, pool, extras):
         analytics,
         assistant,
         automation,
+        b2b,
         carts,
         catalog,
         catalog_rules,
@@ -209,6 +214,7 @@ def fill(args, pool, extras):
         promotions,
         recommendations,
         replenish,
+        vat,
     )
     with Transaction().start(
             args.database, 0, context={}, **extras) as transaction:
@@ -239,6 +245,9 @@ def fill(args, pool, extras):
             accounts.build(shop, log)
             automation.build(shop, log)
             assistant.build(shop, log)
+            if args.orders > 0:
+                vat.build(shop, log)
+                b2b.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(
@@ -251,6 +260,8 @@ def main(argv=None):
     args = parse_args(argv)
     log(f"creating database {args.database!r} and activating modules")
     create_database(args)
+    if args.activate_only:
+        return
     log("company, chart of accounts, fiscal years, taxes")
     apart(setup_accounting, args)
 

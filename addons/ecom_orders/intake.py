@@ -110,7 +110,10 @@ class Intake:
             try:
                 sale = self._build(item)
                 self._check_totals(item.order, sale)
-                hold = self._reserve(item, sale, available)
+                # a held sale reserves nothing
+                hold = sale.ecom_intake_hold(
+                    item.order, not self.backorders, self.batch
+                    ) or self._reserve(item, sale, available)
             except (IntakeError, FieldErrors) as e:
                 item.result.reject(http_error(e))
                 continue
@@ -278,6 +281,9 @@ class Intake:
         party = self._party(order)
         sale = Sale(
             company=channel.company, currency=currency, party=party,
+            # the customer's terms (a B2B customer's Net 30), as on_change
+            # of the party gives a staff sale
+            payment_term=party.customer_payment_term if party.id else None,
             warehouse=channel.warehouse, ecom_channel=channel,
             ecom_external_id=order.external_id,
             reference=order.external_id,
@@ -330,12 +336,15 @@ class Intake:
         line = Line(
             sale=sale, type='line', product=product,
             quantity=float(quantity), unit=product.sale_uom,
-            unit_price=unit_price)
+            unit_price=unit_price, warehouse=sale.warehouse)
         if taxes is not None:
             line.taxes = taxes
             return line
         party = sale.party if sale.party.id else None
-        key = (product.id, party.id if party else None)
+        # tax rules may depend on the destination (ecom_vat: EU VAT)
+        address = sale.shipment_address
+        country = address.country.id if address and address.country else None
+        key = (product.id, party.id if party else None, country)
         if key not in self.taxes:
             self.taxes[key] = line.compute_taxes(party)
         line.taxes = self.taxes[key]

@@ -130,6 +130,14 @@ class Sale(metaclass=PoolMeta):
         batch is a dict shared by the orders of one intake batch."""
         return []
 
+    def ecom_intake_hold(self, order, refuse, batch):
+        """A reason to hold this new sale of order (left a quotation that
+        reserves nothing, *On Hold* for staff to confirm), or None; when
+        refuse (the orders API: the storefront can tell its customer; a
+        webhook's order is held instead) raise exceptions.OrderRefused.
+        None here; ecom_b2b holds orders over the customer's credit limit.
+        batch is a dict shared by the orders of one intake batch."""
+
     @classmethod
     def ecom_intake_saved(cls, pairs):
         """Called with the [(sale, order)] of an intake batch once saved and

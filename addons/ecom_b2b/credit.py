@@ -1,0 +1,35 @@
+"""The credit check of an online order on account, as upstream
+account_credit_limit's ``check_credit_limit`` decides it (credit amount:
+receivables and, with sale_credit_limit, confirmed sales not invoiced yet;
+a dunning at a level that blocks credit) but returning its reason instead of
+raising: the intake holds or refuses with it. Upstream's own check cannot
+serve there: it runs as the root user, for whom it only warns."""
+from trytond.i18n import gettext
+from trytond.pool import Pool
+
+
+def over_limit(party, company, amount, pending=0):
+    """Why party may not order amount more on account (its text), or None.
+    pending: what earlier orders of the same batch took already."""
+    pool = Pool()
+    Dunning = pool.get('account.dunning')
+    Lang = pool.get('ir.lang')
+    if party is None or party.id is None or amount <= 0:
+        return None
+    limit = party.get_multivalue('credit_limit_amount', company=company.id)
+    if limit is not None and (
+            party.credit_amount + pending + amount > limit):
+        lang = Lang.get()
+        return gettext('account_credit_limit.msg_party_credit_limit_amount',
+            party=party.rec_name,
+            limit=lang.currency(limit, company.currency),
+            amount=lang.currency(amount, company.currency))
+    dunnings = Dunning.search([
+            ('party', '=', party.id),
+            ('level.credit_limit', '=', True),
+            ('blocked', '!=', True),
+            ], limit=1)
+    if dunnings:
+        return gettext('account_credit_limit.msg_party_credit_limit_dunning',
+            party=party.rec_name, dunning=dunnings[0].rec_name)
+    return None
