@@ -222,6 +222,12 @@ class Intake:
                     ], order=[('id', 'ASC')]):
             self.parties.setdefault(
                 mechanism.value.lower(), mechanism.party)
+        # the customers' terms (a B2B customer's Net 30) in one read, as
+        # on_change of the party gives a staff sale
+        self.terms = {r['id']: r['customer_payment_term']
+            for r in pool.get('party.party').read(
+                sorted({p.id for p in self.parties.values()}),
+                ['customer_payment_term'])}
         self.langs = {l.code: l for l in Lang.search(
                 [('translatable', '=', True)])}
         self.products = {p.id: p for p in pool.get('product.product').browse(
@@ -281,9 +287,7 @@ class Intake:
         party = self._party(order)
         sale = Sale(
             company=channel.company, currency=currency, party=party,
-            # the customer's terms (a B2B customer's Net 30), as on_change
-            # of the party gives a staff sale
-            payment_term=party.customer_payment_term if party.id else None,
+            payment_term=self.terms.get(party.id),
             warehouse=channel.warehouse, ecom_channel=channel,
             ecom_external_id=order.external_id,
             reference=order.external_id,
