@@ -17,8 +17,9 @@ def over_limit(party, company, amount, pending=0):
     if party is None or party.id is None or amount <= 0:
         return None
     limit = party.get_multivalue('credit_limit_amount', company=company.id)
-    if limit is not None and (
-            party.credit_amount + pending + amount > limit):
+    if limit is None:  # as upstream: no limit, nothing checked
+        return None
+    if party.credit_amount + pending + amount > limit:
         lang = Lang.get()
         return gettext('account_credit_limit.msg_party_credit_limit_amount',
             party=party.rec_name,
