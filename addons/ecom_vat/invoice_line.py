@@ -2,9 +2,9 @@
 (rules.py): upstream's check before posting ("does not have the default
 taxes") and staff re-picking a product then agree with the sale."""
 from trytond.model import fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 
-from .rules import sale_tax_rule
+from .rules import pattern_rule
 
 
 class InvoiceLine(metaclass=PoolMeta):
@@ -22,14 +22,10 @@ class InvoiceLine(metaclass=PoolMeta):
             self.invoice_type)
         if not self.product or type_ != 'out':
             return
-        Country = Pool().get('country.country')
         party = invoice.party if invoice and invoice.party else self.party
         company = self.company or (invoice.company if invoice else None)
         pattern = self._get_tax_rule_pattern()
-        origin, destination = (
-            Country(pattern[k]) if pattern.get(k) is not None else None
-            for k in ['from_country', 'to_country'])
-        rule = sale_tax_rule(company, party, origin, destination)
+        rule = pattern_rule(company, party, pattern)
         if not rule or (party and rule == party.customer_tax_rule):
             return
         taxes = set()

@@ -11,6 +11,7 @@ sale lines (intake, staff sales, invoices through them) and the cart API.
   products' taxes (the origin country's VAT).
 """
 from stdnum.eu.vat import MEMBER_STATES
+from trytond.pool import Pool
 
 # ISO 3166 codes of the EU member states (VAT numbers write Greece 'EL';
 # 'XI', Northern Ireland, is no country of ISO 3166)
@@ -42,6 +43,16 @@ def sale_tax_rule(company, party, from_country, to_country):
     if company.ecom_vat_oss:
         return company.ecom_vat_oss_rule
     return None
+
+
+def pattern_rule(company, party, pattern):
+    """The tax rule of a line whose tax rule pattern (upstream
+    account_tax_rule_country's from_country, to_country ids) is pattern"""
+    Country = Pool().get('country.country')
+    origin, destination = (
+        Country(pattern[k]) if pattern.get(k) is not None else None
+        for k in ['from_country', 'to_country'])
+    return sale_tax_rule(company, party, origin, destination)
 
 
 def country_pattern(from_country, to_country):

@@ -1,8 +1,8 @@
 """Sale lines take the EU VAT rule of their destination (rules.py)."""
 from trytond.model import fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 
-from .rules import sale_tax_rule
+from .rules import pattern_rule
 
 
 class _WithRule:
@@ -25,14 +25,9 @@ class SaleLine(metaclass=PoolMeta):
         'type', 'product',
         methods=['on_change_with_company', '_get_tax_rule_pattern'])
     def compute_taxes(self, party):
-        Country = Pool().get('country.country')
         if self.type == 'line':
-            pattern = self._get_tax_rule_pattern()
-            origin, destination = (
-                Country(pattern[k]) if pattern.get(k) is not None else None
-                for k in ['from_country', 'to_country'])
-            rule = sale_tax_rule(self.on_change_with_company(), party,
-                origin, destination)
+            rule = pattern_rule(self.on_change_with_company(), party,
+                self._get_tax_rule_pattern())
             if rule and (party is None or rule != party.customer_tax_rule):
                 party = _WithRule(party, rule)
         return super().compute_taxes(party)
