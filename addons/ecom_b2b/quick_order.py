@@ -128,9 +128,10 @@ def make_sale(party, company, rows):
     sale = Sale(company=company, party=party)
     sale.on_change_party()
     lines = []
-    for sku in (s for s in dict.fromkeys(s for _, s, _ in rows)):
+    # in the file's order of first appearance
+    for sku, quantity in quantities.items():
         line = Line(sale=sale, type='line', product=products[sku],
-            quantity=float(quantities[sku]))
+            quantity=float(quantity))
         line.on_change_product()
         line.on_change_quantity()
         lines.append(line)
