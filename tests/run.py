@@ -163,6 +163,9 @@ def finish(passed, failed, skipped):
 
 def main(argv):
     backend = setup_environment()
+    # before the first pool: upstream scans every entry point per name
+    from trytond.modules.ecom_base import module_lookup
+    module_lookup.install()
     jobs = 1
     if argv[1:2] == ['--jobs']:
         jobs, argv = int(argv[2]), argv[:1] + argv[3:]
