@@ -8,7 +8,7 @@ DB ?= demo
 PORT ?= 8000
 DEMO_PASSWORD ?= backoffice
 # the modules, in dependency order: requirements.txt is the one list
-MODULES := $(shell sed -n 's@^-e ./addons/\([a-z_]*\) *$$@\1@p' requirements.txt)
+MODULES := $(shell sed -n 's@^-e ./addons/\([a-z0-9_]*\) *$$@\1@p' requirements.txt)
 SAO_VERSION := $(shell sed -n 's/.*"tryton-sao": *"\([^"]*\)".*/\1/p' package.json)
 
 # Tryton reads these before trytond.conf (which therefore leaves them unset).
