@@ -28,5 +28,23 @@ class EcomBaseTestCase(
         self.assertIsNone(root.parent)
         self.assertIn(user, root.groups)
 
+    def test_module_lookup_answers_as_upstream(self):
+        "The indexed lookup finds what upstream's scan finds, fails alike"
+        import importlib
+
+        from trytond.const import MODULES_GROUP
+        from trytond.modules.ecom_base import module_lookup
+        from trytond.tools import misc
+
+        module_lookup.install()
+        self.assertIs(misc.import_module, module_lookup._installed[0])
+        for name in ['ecom_base', 'ecom_orders', 'sale', 'account']:
+            ep, = misc.entry_points().select(group=MODULES_GROUP, name=name)
+            self.assertIs(misc.import_module(name), ep.load())
+        self.assertIs(misc.import_module('ecom_base'),
+            importlib.import_module('trytond.modules.ecom_base'))
+        with self.assertRaises(ModuleNotFoundError):
+            misc.import_module('no_such_module')
+
 
 del ModuleTestCase
