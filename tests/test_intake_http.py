@@ -31,6 +31,7 @@ from tests.analytics_http import AnalyticsHTTPTests
 from tests.assistant_http import AssistantHTTPTests
 from tests.connector_http import ConnectorHTTPTests
 from tests.content_http import ContentHTTPTests
+from tests.credit_http import CreditHTTPTests
 from tests.feeds_http import FeedsHTTPTests
 from tests.fuzz_http import FuzzHTTPTests
 from tests.late_tasks_http import LateTasksHTTPTests
@@ -71,7 +72,8 @@ def totals(lines, shipping=Decimal(0)):
 
 class IntakeHTTPTest(
         AccountsHTTPTests, AnalyticsHTTPTests, AssistantHTTPTests,
-        ConnectorHTTPTests, ContentHTTPTests, FeedsHTTPTests, FuzzHTTPTests,
+        ConnectorHTTPTests, ContentHTTPTests, CreditHTTPTests, FeedsHTTPTests,
+        FuzzHTTPTests,
         LateTasksHTTPTests, LoyaltyHTTPTests, NewsletterHTTPTests,
         PaymentsHTTPTests, PromotionsHTTPTests, RecommendationsHTTPTests,
         ReturnsHTTPTests, SecurityHTTPTests, WebhooksHTTPTests,
