@@ -41,14 +41,10 @@ CROSS_MODULE = [
 LONGEST_FIRST = [
     'tests.test_intake_http', *MODULES, 'tests.test_production',
     'tests.test_sao_views']
-# With --jobs, these run first and by themselves: sao's login lists the
+# With --jobs, these run last and by themselves: sao's login lists the
 # databases (trytond connects to each one), and beside another process
 # restoring and dropping test databases on the same PostgreSQL server the
-# login took over a minute (seen once, the browser test timed out). First,
-# not last (until 2026-12-06): in CI the SQLite run ends minutes before
-# the PostgreSQL one, whose browser suite then ran on one busy core of two
-# (192 s); first, it runs beside the SQLite processes and its activation
-# of the demo's modules is the one the other HTTP suites copy.
+# login took over a minute (seen once, the browser test timed out).
 ALONE = ['tests.test_demo_browser']
 TOTALS = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$',
     re.MULTILINE)
@@ -130,12 +126,12 @@ def run_parallel(backend, names, jobs):
         timings.extend(line for line in output.splitlines()
             if TIMING.match(line))
 
-    for name in ALONE:
-        if name in names:
-            run([name])
     together = groups(n for n in names if n not in ALONE)
     with ThreadPoolExecutor(jobs) as executor:
         list(executor.map(run, together))
+    for name in ALONE:
+        if name in names:
+            run([name])
     print(f"time per suite on {backend} ({jobs} processes):")
     print('\n'.join(timings))
     return totals
