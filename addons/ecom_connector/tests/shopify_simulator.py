@@ -32,7 +32,10 @@ import urllib.error
 import urllib.request
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from .storefront_server import SimulatedStore, StorefrontServer
+from trytond.modules.ecom_base.tests.http_server import (
+    SimulatedStore,
+    StorefrontServer,
+)
 
 PREFIX = '/admin/api/2024-10/'
 MAX_LIMIT = 250

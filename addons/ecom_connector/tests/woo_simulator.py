@@ -23,7 +23,10 @@ import urllib.error
 import urllib.request
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from .storefront_server import SimulatedStore, StorefrontServer
+from trytond.modules.ecom_base.tests.http_server import (
+    SimulatedStore,
+    StorefrontServer,
+)
 
 PREFIX = '/wp-json/wc/v3/'
 MAX_ITEMS = 100

@@ -1,7 +1,8 @@
-"""The HTTP side of the storefront simulators: a threaded server on
-127.0.0.1 whose handler hands each request to ``store.answer(method, path,
-query, body, headers)`` and sends back the (status, headers, JSON) it
-returns."""
+"""The HTTP side of the simulators (storefronts, carriers): a threaded
+server on 127.0.0.1 whose handler hands each request to
+``store.answer(method, path, query, body, headers)`` and sends back the
+(status, headers, data) it returns: JSON, or bytes (a label's PDF) as they
+are with the answer's Content-Type."""
 import json
 import threading
 import urllib.parse
@@ -22,11 +23,11 @@ class SimulatedStore:
 class StorefrontServer:
     "Serve store.answer over real HTTP until stop()"
 
-    def __init__(self, store):
+    def __init__(self, store, port=0):
         class Handler(_Handler):
             pass
         Handler.store = store
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server = ThreadingHTTPServer(('127.0.0.1', port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, daemon=True)
@@ -54,9 +55,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length)) if length else None
         status, headers, data = self.store.answer(
             method, url.path, query, body, self.headers)
-        payload = json.dumps(data).encode()
+        if isinstance(data, bytes):
+            payload = data
+        else:
+            payload = json.dumps(data).encode()
+            headers = {'Content-Type': 'application/json; charset=utf-8',
+                **headers}
         self.send_response(status)
-        self.send_header('Content-Type', 'application/json; charset=utf-8')
         self.send_header('Content-Length', str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)
