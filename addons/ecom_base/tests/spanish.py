@@ -21,6 +21,7 @@ class SpanishTestMixin:
         spanish = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(
                 os.path.join(folder, 'locale', 'es.po'))}
         self.assertGreater(len(english), 0)
+        self.maxDiff = None
         missing = sorted(f"{e.msgctxt} {e.msgid!r}" for e in english
             if not spanish.get((e.msgctxt, e.msgid)))
         self.assertEqual(missing, [],
