@@ -6,6 +6,8 @@ VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 DB ?= demo
 PORT ?= 8000
+# the demo's Sendcloud (ecom_labels' simulator, served beside trytond)
+SENDCLOUD_PORT ?= 8011
 DEMO_PASSWORD ?= backoffice
 # the modules, in dependency order: requirements.txt is the one list
 MODULES := $(shell sed -n 's@^-e ./addons/\([a-z0-9_]*\) *$$@\1@p' requirements.txt)
@@ -78,7 +80,10 @@ demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
 	with 'Authorization: Bearer $$key'"; }
 	@echo "  Ctrl-C stops the server; 'make demo' again reuses the database."
 	@echo
-	$(VENV)/bin/trytond -c trytond.conf -d $(DB)
+	$(PY) -m trytond.modules.ecom_labels.tests.sendcloud_simulator \
+		--port $(SENDCLOUD_PORT) & sim=$$!; trap "kill $$sim 2>/dev/null" EXIT; \
+	TRYTOND_ECOM_LABELS__SENDCLOUD_URL=http://127.0.0.1:$(SENDCLOUD_PORT)/api/v2/ \
+		$(VENV)/bin/trytond -c trytond.conf -d $(DB)
 
 # Production profile on PostgreSQL (deploy/serve.py): WEB gunicorn workers,
 # QUEUE_WORKERS trytond-worker processes (plus one for the invoices' posting

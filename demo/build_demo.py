@@ -210,6 +210,7 @@ def fill(args, pool, extras):
         customers,
         forecast,
         history,
+        labels,
         marketing,
         promotions,
         recommendations,
@@ -248,6 +249,7 @@ def fill(args, pool, extras):
             if args.orders > 0:
                 vat.build(shop, log)
                 b2b.build(shop, log)
+                labels.build(shop, log)
             log("report figures")
             Company = pool.get('company.company')
             pool.get('ecom.report.refresh').refresh(
