@@ -7,6 +7,7 @@ write of one writes the other. The label's tracking number (upstream's
 ``shipping_reference``) becomes the shipment's *Tracking Number*, which the
 tracking email, the status webhook and the storefront push send."""
 import requests
+from sql import Null
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -51,6 +52,16 @@ class ShipmentOut(metaclass=PoolMeta):
                         'state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # shipments made before this module: upstream's carrier from ours
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.carrier], [table.ecom_carrier],
+                where=(table.carrier == Null)
+                & (table.ecom_carrier != Null)))
 
     @classmethod
     def create(cls, vlist):

@@ -1,4 +1,5 @@
 "Shipping labels: carrier kept equal, labels refused before anything is bought"
+from sql import Null
 from trytond import config
 from trytond.modules.company.tests import (
     CompanyTestMixin,
@@ -9,6 +10,7 @@ from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
 from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from ..exceptions import LabelError
 from ..sendcloud import SENDCLOUD_URL, api_url
@@ -54,25 +56,39 @@ class EcomLabelsTestCase(
         self.assertEqual(api_url(), SENDCLOUD_URL)
 
     @with_transaction()
+    def test_register_fills_carrier(self):
+        "Installed on a shop with shipments: their carrier is ecom_orders'"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        Carrier = pool.get('carrier')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        company = create_company()
+        with set_company(company):
+            shipment, = _shipments(company, 1)
+            unit, = Uom.search([('name', '=', 'Unit')])
+            service, = Template.create([{'name': "Shipping",
+                        'type': 'service', 'default_uom': unit.id,
+                        'products': [('create', [{}])]}])
+            carrier, = Carrier.create([{'party': shipment.customer.id,
+                        'carrier_product': service.products[0].id}])
+            table = Shipment.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.ecom_carrier, table.carrier], [carrier.id, Null]))
+            Shipment.__register__('ecom_labels')
+            cursor.execute(*table.select(table.carrier))
+            self.assertEqual(cursor.fetchall(), [(carrier.id,)])
+
+    @with_transaction()
     def test_every_refusal_named_nothing_written(self):
         "Shipments not ready: all named with why, no package, no call"
         pool = Pool()
         Shipment = pool.get('stock.shipment.out')
-        Party = pool.get('party.party')
-        Location = pool.get('stock.location')
         Package = pool.get('stock.package')
         company = create_company()
         with set_company(company):
-            customer, = Party.create([{'name': "Marta",
-                        'addresses': [('create', [{}])]}])
-            warehouse, = Location.search([('type', '=', 'warehouse')])
-            shipments = Shipment.create([{
-                        'customer': customer.id,
-                        'delivery_address': customer.addresses[0].id,
-                        'warehouse': warehouse.id, 'company': company.id,
-                        'warehouse_storage': warehouse.storage_location.id,
-                        'warehouse_output': warehouse.output_location.id,
-                        } for _ in range(2)])
+            shipments = _shipments(company, 2)
             with self.assertRaises(LabelError) as raised:
                 Shipment.ecom_buy_labels(shipments)
             lines = raised.exception.description.split('\n')
@@ -86,6 +102,24 @@ class EcomLabelsTestCase(
             self.assertIn('the field "Carrier" is empty',
                 raised.exception.description)
             self.assertEqual(Package.search([]), [])
+
+
+def _shipments(company, count):
+    "count draft customer shipments of one customer"
+    pool = Pool()
+    Shipment = pool.get('stock.shipment.out')
+    Party = pool.get('party.party')
+    Location = pool.get('stock.location')
+    customer, = Party.create([{'name': "Marta",
+                'addresses': [('create', [{}])]}])
+    warehouse, = Location.search([('type', '=', 'warehouse')])
+    return Shipment.create([{
+                'customer': customer.id,
+                'delivery_address': customer.addresses[0].id,
+                'warehouse': warehouse.id, 'company': company.id,
+                'warehouse_storage': warehouse.storage_location.id,
+                'warehouse_output': warehouse.output_location.id,
+                } for _ in range(count)])
 
 
 del ModuleTestCase
