@@ -65,7 +65,8 @@ def _setup(data):
                 'length': 40, 'width': 30, 'height': 20,
                 'length_uom': cm.id, 'width_uom': cm.id, 'height_uom': cm.id,
                 'packaging_weight': 0.3, 'packaging_weight_uom': kg.id}])
-    party, = Party.create([{'name': "Correos (Sendcloud)"}])
+    party, = Party.create([{'name': "Correos (Sendcloud)",
+                'addresses': [('create', [{'city': "Madrid"}])]}])
     other, = Carrier.search([], limit=1)
     carrier, = Carrier.create([{'party': party.id,
                 'carrier_product': other.carrier_product.id,
