@@ -86,11 +86,13 @@ class ShipmentOut(metaclass=PoolMeta):
     @classmethod
     def check_no_carrier(cls, shipments):
         "Orders picked up at the shop need no carrier"
+        def pickup_only(shipment):
+            sales = shipment.ecom_sales()
+            return bool(sales) and all(
+                sale.ecom_delivery == 'pickup' for sale in sales)
         with without_check_access():
             shipments = [s for s in cls.browse(shipments)
-                if not s.ecom_sales() or any(
-                    sale.ecom_delivery != 'pickup'
-                    for sale in s.ecom_sales())]
+                if not pickup_only(s)]
         super().check_no_carrier(shipments)
 
     @classmethod
@@ -170,6 +172,7 @@ class ShipmentOut(metaclass=PoolMeta):
                 refused.append((shipment, ' '.join(reason.split())))
             else:
                 bought.append(shipment)
-        for shipment, reason in refused:
-            cls.write([shipment], {'ecom_label_error': reason[:500]})
+        if refused:
+            cls.write(*[a for shipment, reason in refused
+                    for a in ([shipment], {'ecom_label_error': reason[:500]})])
         return cls.browse(bought), refused
