@@ -1,8 +1,9 @@
 """The HTTP side of the simulators (storefronts, carriers): a threaded
 server on 127.0.0.1 whose handler hands each request to
 ``store.answer(method, path, query, body, headers)`` and sends back the
-(status, headers, data) it returns: JSON, or bytes (a label's PDF) as they
-are with the answer's Content-Type."""
+(status, headers, data) it returns. Bodies are JSON or, as Stripe sends
+them, form-encoded (a flat dict). Answers are JSON, or bytes (a label's
+PDF) as they are with the answer's Content-Type."""
 import json
 import threading
 import urllib.parse
@@ -52,7 +53,16 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
         length = int(self.headers.get('Content-Length') or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
+        raw = self.rfile.read(length) if length else b''
+        if not raw:
+            body = None
+        elif self.headers.get_content_type() == (
+                'application/x-www-form-urlencoded'):
+            # Stripe's API: flat keys as sent (amount, expand[0], ...)
+            body = {k: v[-1] for k, v in urllib.parse.parse_qs(
+                    raw.decode(), keep_blank_values=True).items()}
+        else:
+            body = json.loads(raw)
         status, headers, data = self.store.answer(
             method, url.path, query, body, self.headers)
         if isinstance(data, bytes):
