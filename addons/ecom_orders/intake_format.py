@@ -18,7 +18,7 @@ from .exceptions import FieldErrors
 MAX_LINES = 500
 MAX_STRINGS = 20
 MAX_DIGITS = 12  # before the decimal point, for any amount or quantity
-PAYMENT_STATES = ('pending', 'paid')
+PAYMENT_STATES = ('pending', 'authorized', 'paid')
 DELIVERIES = ('carrier', 'pickup')
 # How far ahead of ours a storefront's clock may be.
 CLOCK_SKEW = datetime.timedelta(minutes=5)

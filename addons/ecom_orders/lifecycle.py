@@ -85,7 +85,8 @@ def apply_status(sale, status, order=None):
                         f"sale {sale.number} is cancelled"))], 'cancelled')
     if status == 'cancelled':
         return cancel(sale)
-    if status == 'paid' and sale.ecom_payment_state in {None, 'pending'}:
+    if status == 'paid' and sale.ecom_payment_state in {
+            None, 'pending', 'authorized'}:
         return mark_paid(sale, order)
     if status == 'refunded' and sale.ecom_payment_state not in {
             'refunded', 'partially_refunded'}:

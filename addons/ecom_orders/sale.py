@@ -46,6 +46,7 @@ class Sale(metaclass=PoolMeta):
     ecom_payment_state = fields.Selection([
             (None, ""),
             ('pending', "Pending"),
+            ('authorized', "Authorized"),
             ('paid', "Paid"),
             ], "Payment", readonly=True,
         help="The payment status the storefront reported.")
@@ -196,7 +197,7 @@ class Sale(metaclass=PoolMeta):
         sales = cls.browse(sales)
         settled = [s for s in sales if s.ecom_channel
             and s.invoice_state == 'paid' and s.total_amount >= 0
-            and s.ecom_payment_state in {None, 'pending'}]
+            and s.ecom_payment_state in {None, 'pending', 'authorized'}]
         if settled:
             cls.write(settled, {'ecom_payment_state': 'paid'})
         invoices = [i for s in sales

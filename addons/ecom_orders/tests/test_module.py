@@ -253,7 +253,7 @@ class IntakeFormatTestCase(unittest.TestCase):
                 'lines[1].unit_price': "'abc' is not a decimal number",
                 'lines[2].discount': "is larger than the line amount",
                 'lines[3]': "must be an object",
-                'payment.status': "'refunded' is not one of pending, paid",
+                'payment.status': "'refunded' is not one of pending, authorized, paid",
                 'totals.total': "is required",
                 })
 
