@@ -1,0 +1,174 @@
+"""Stripe payments of online orders (upstream account.payment).
+
+The storefront's checkout creates the PaymentIntent (Stripe.js); the intake
+records it as a payment of the gateway's Stripe journal, the order as its
+origin: an authorised one in *Processing*, to capture, a paid one
+*Succeeded*, to refund from. When the order's first shipment is done its
+capture is queued (upstream ``stripe_capture_``, one commit per payment);
+once Stripe confirms it the payment succeeds and its capture is recorded as
+the order's gateway transaction, which pays the invoice (ecom_orders'
+matching). A capture Stripe refuses fails the payment with Stripe's reason:
+*E-commerce > Orders > Card Payments*, tab *Failed*.
+"""
+import datetime
+
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, without_check_access
+
+from .stripe_api import configure
+
+
+class Payment(metaclass=PoolMeta):
+    __name__ = 'account.payment'
+
+    ecom_sale = fields.Function(fields.Many2One(
+            'sale.sale', "Order"), 'get_ecom_sale',
+        searcher='search_ecom_sale')
+
+    @classmethod
+    def _get_origin(cls):
+        origins = super()._get_origin()
+        return origins + [m for m in ['sale.sale'] if m not in origins]
+
+    def get_ecom_sale(self, name):
+        Sale = Pool().get('sale.sale')
+        if isinstance(self.origin, Sale) and self.origin.ecom_channel:
+            return self.origin.id
+
+    @classmethod
+    def search_ecom_sale(cls, name, clause):
+        nested = clause[0][len(name):]
+        return [('origin' + (nested or '.id'), *clause[1:3], 'sale.sale')]
+
+    @classmethod
+    def ecom_from_orders(cls, channel, orders):
+        """A payment for each (sale, storefront order) authorised or paid
+        by a PaymentIntent of a gateway with a Stripe journal in the
+        order's currency; one recorded already is left as it is"""
+        pool = Pool()
+        Group = pool.get('account.payment.group')
+        today = pool.get('ir.date').today()
+        todo = []
+        for sale, order in orders:
+            reference = order.payment_reference or ''
+            if (order.payment_state not in {'authorized', 'paid'}
+                    or not reference.startswith('pi_')):
+                continue
+            gateway = channel.gateway(order.payment_method)
+            journal = gateway.stripe_journal if gateway else None
+            if journal and journal.currency == sale.currency:
+                todo.append((journal, sale, order))
+        if not todo:
+            return []
+        with without_check_access():
+            known = {p.stripe_payment_intent_id for p in cls.search([
+                        ('stripe_payment_intent_id', 'in',
+                            [o.payment_reference for _, _, o in todo]),
+                        ])}
+            todo = [t for t in todo if t[2].payment_reference not in known]
+            groups = {j: Group(journal=j, kind='receivable', company=j.company)
+                for j in {j for j, _, _ in todo}}
+            Group.save(list(groups.values()))
+            return cls.create([{
+                        'company': journal.company.id,
+                        'journal': journal.id, 'kind': 'receivable',
+                        'party': sale.party.id, 'amount': order.total,
+                        'date': sale.sale_date or today,
+                        'origin': str(sale),
+                        'reference': order.external_id,
+                        'group': groups[journal].id,
+                        'stripe_payment_intent_id': order.payment_reference,
+                        'stripe_capture': order.payment_state == 'paid',
+                        'stripe_captured': order.payment_state == 'paid',
+                        'stripe_capturable': (
+                            order.payment_state == 'authorized'),
+                        'state': ('succeeded' if order.payment_state == 'paid'
+                            else 'processing'),
+                        } for journal, sale, order in todo])
+
+    @classmethod
+    def ecom_capture(cls, sales):
+        """Queue the capture of the authorised Stripe payments of these
+        orders (the shipment is done: the goods left)"""
+        with without_check_access():
+            payments = cls.search([
+                    ('origin', 'in', [str(s) for s in sales]),
+                    ('state', '=', 'processing'),
+                    ('journal.process_method', '=', 'stripe'),
+                    ('stripe_payment_intent_id', '!=', None),
+                    ('stripe_capture', '=', False),
+                    ('stripe_captured', '=', False),
+                    ])
+            if payments:
+                cls.write(payments, {'stripe_capture': True})
+                cls.__queue__.stripe_capture_(payments)
+        return payments
+
+    @classmethod
+    def stripe_capture_(cls, payments=None):
+        configure()
+        super().stripe_capture_(payments)
+        # Stripe captured them: their charge makes them succeed (upstream
+        # stripe_update), which records the capture (succeed below).
+        captured = cls.search([
+                ('state', '=', 'processing'),
+                ('journal.process_method', '=', 'stripe'),
+                ('stripe_captured', '=', True),
+                ('origin', 'like', 'sale.sale,%'),
+                ('id', 'in', [p.id for p in payments])
+                if payments is not None else
+                ('company', '=', Transaction().context.get('company')),
+                ])
+        if captured:
+            cls.stripe_pull(captured)
+
+    @classmethod
+    def stripe_pull(cls, payments):
+        configure()
+        super().stripe_pull(payments)
+
+    @classmethod
+    def succeed(cls, payments):
+        super().succeed(payments)
+        cls.ecom_record(payments, 'capture')
+
+    @classmethod
+    def ecom_record(cls, records, kind):
+        """Record the Stripe payments or refunds of online orders as their
+        gateway transactions, reconciled with the invoices or credit notes
+        (ecom_orders); each once"""
+        pool = Pool()
+        Transaction_ = pool.get('ecom.payment.transaction')
+        values = []
+        now = datetime.datetime.now()
+        for record in records:
+            payment = record if kind == 'capture' else record.payment
+            sale = payment.ecom_sale
+            reference = (payment.stripe_payment_intent_id
+                if kind == 'capture' else record.stripe_refund_id)
+            gateway = next((g for g in sale.ecom_channel.gateways
+                    if g.stripe_journal == payment.journal), None) if (
+                sale) else None
+            if not gateway or not reference:
+                continue
+            values.append({
+                    'company': sale.company.id,
+                    'channel': sale.ecom_channel.id, 'kind': kind,
+                    'reference': reference,
+                    'external_order': sale.ecom_external_id,
+                    'sale': sale.id, 'gateway': gateway.id,
+                    'gateway_code': gateway.code, 'amount': record.amount,
+                    'currency': payment.currency.id, 'date': now,
+                    })
+        if not values:
+            return
+        with without_check_access():
+            known = {(t.channel.id, t.reference) for t in Transaction_.search([
+                        ('kind', '=', kind),
+                        ('reference', 'in', [v['reference'] for v in values]),
+                        ])}
+            values = [v for v in values
+                if (v['channel'], v['reference']) not in known]
+            if values:
+                Transaction_.reconcile(Transaction_.create(values))

@@ -1,0 +1,175 @@
+"Stripe payments of online orders: recorded, captured, refused, each once"
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from unittest.mock import patch
+
+from trytond import config
+from trytond.modules.account.tests import create_chart
+from trytond.modules.company.tests import (
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
+from trytond.modules.ecom_base.tests.cache import DependencyCacheMixin
+from trytond.modules.ecom_base.tests.spanish import SpanishTestMixin
+from trytond.modules.ecom_orders.tests.tools import create_channel
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from ..stripe_api import STRIPE_API_BASE, api_base
+from .stripe_simulator import Simulator
+
+
+def _order(external_id, state, reference, total='121.00', method='stripe'):
+    "What the intake read of a storefront's order, as from_orders takes it"
+    return SimpleNamespace(external_id=external_id, payment_state=state,
+        payment_reference=reference, payment_method=method,
+        total=Decimal(total))
+
+
+class EcomStripeTestCase(
+        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        ModuleTestCase):
+    "Test the e-commerce Stripe payments module"
+    module = 'ecom_stripe'
+
+    def setUp(self):
+        super().setUp()
+        self.stripe = Simulator()
+        self.stripe.configure()
+
+    def tearDown(self):
+        self.stripe.stop()
+        config.set('ecom_stripe', 'api_base', STRIPE_API_BASE)
+        super().tearDown()
+
+    def test_api_base(self):
+        "Stripe's own address unless the configuration names another"
+        self.assertEqual(api_base(), self.stripe.api_base)
+        config.set('ecom_stripe', 'api_base', STRIPE_API_BASE)
+        self.assertEqual(api_base(), 'https://api.stripe.com')
+
+    def _shop(self, company):
+        "A channel whose gateway 'stripe' is the shop's Stripe journal"
+        pool = Pool()
+        Account = pool.get('account.payment.stripe.account')
+        Journal = pool.get('account.payment.journal')
+        Gateway = pool.get('ecom.channel.gateway')
+        Method = pool.get('account.invoice.payment.method')
+        AccountJournal = pool.get('account.journal')
+        account, = Account.create([{'name': "Shop",
+                    'secret_key': self.stripe.secret_key,
+                    'publishable_key': 'pk_test_shop'}])
+        journal, = Journal.create([{'name': "Stripe", 'company': company.id,
+                    'currency': company.currency.id,
+                    'process_method': 'stripe',
+                    'stripe_account': account.id}])
+        channel = create_channel()
+        create_chart(company)
+        cash, = AccountJournal.search([('type', '=', 'cash')], limit=1)
+        account, = pool.get('account.account').search(
+            [('code', '=', '1.1.1')])
+        method, = Method.create([{'name': "Stripe", 'company': company.id,
+                    'journal': cash.id, 'credit_account': account.id,
+                    'debit_account': account.id}])
+        Gateway.create([{'channel': channel.id, 'code': 'stripe',
+                    'payment_method': method.id,
+                    'stripe_journal': journal.id}])
+        return channel, journal
+
+    def _sales(self, company, channel, *external_ids):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Party = pool.get('party.party')
+        party, = Party.create([{'name': "Marta",
+                    'addresses': [('create', [{}])]}])
+        return Sale.create([{'company': company.id, 'party': party.id,
+                    'currency': company.currency.id,
+                    'ecom_channel': channel.id, 'ecom_external_id': e,
+                    'sale_date': datetime.date.today(),
+                    'ecom_ordered_at': datetime.datetime.now(),
+                    } for e in external_ids])
+
+    @with_transaction()
+    def test_orders_recorded_once(self):
+        """Authorised and paid PaymentIntents of the Stripe gateway become
+        payments; the rest are the storefront's; a second report nothing"""
+        pool = Pool()
+        Payment = pool.get('account.payment')
+        Transaction_ = pool.get('ecom.payment.transaction')
+        company = create_company()
+        with set_company(company):
+            channel, journal = self._shop(company)
+            sales = self._sales(company, channel, 'A', 'P', 'C', 'N', 'O')
+            orders = [
+                _order('A', 'authorized', 'pi_A'),
+                _order('P', 'paid', 'pi_P', '50.00'),
+                _order('C', 'authorized', 'ch_C'),  # not a PaymentIntent
+                _order('N', 'pending', 'pi_N'),
+                _order('O', 'authorized', 'pi_O', method='paypal'),
+                ]
+            Transaction_.from_orders(channel, list(zip(sales, orders)))
+            payments = Payment.search([], order=[('id', 'ASC')])
+            self.assertEqual([(p.ecom_sale, p.stripe_payment_intent_id,
+                        p.state, p.amount, p.stripe_capture,
+                        p.stripe_captured, p.journal, p.kind)
+                    for p in payments], [
+                    (sales[0], 'pi_A', 'processing', Decimal('121.00'),
+                        False, False, journal, 'receivable'),
+                    (sales[1], 'pi_P', 'succeeded', Decimal('50.00'),
+                        True, True, journal, 'receivable'),
+                    ])
+            self.assertEqual(Payment.search([('ecom_sale', '=', sales[0])]),
+                payments[:1])
+            Payment.ecom_from_orders(channel, list(zip(sales, orders)))
+            self.assertEqual(Payment.search_count([]), 2)
+
+    @with_transaction()
+    def test_capture_when_shipped(self):
+        """Capturing an authorised payment reaches Stripe once, makes it
+        succeed and records the order's capture; an expired authorisation
+        fails it with Stripe's reason and records nothing"""
+        pool = Pool()
+        Payment = pool.get('account.payment')
+        Transaction_ = pool.get('ecom.payment.transaction')
+        company = create_company()
+        with set_company(company):
+            channel, _ = self._shop(company)
+            ok, late = self._sales(company, channel, 'A', 'B')
+            pi_ok = self.stripe.authorize(Decimal('121.00'))
+            pi_late = self.stripe.authorize(Decimal('30.00'))
+            self.stripe.expire(pi_late)
+            Payment.ecom_from_orders(channel, [
+                    (ok, _order('A', 'authorized', pi_ok)),
+                    (late, _order('B', 'authorized', pi_late, '30.00'))])
+            payments = Payment.ecom_capture([ok, late])
+            self.assertEqual(len(payments), 2)
+            # queued; run here as the queue would, without its commit
+            # after each payment (the test's transaction is rolled back)
+            with patch.object(Transaction, 'commit'):
+                Payment.stripe_capture_(payments)
+            paid, failed = Payment.browse(payments)
+            self.assertEqual((paid.state, paid.stripe_captured),
+                ('succeeded', True))
+            self.assertEqual(failed.state, 'failed')
+            self.assertEqual(failed.stripe_error_code,
+                'payment_intent_unexpected_state')
+            self.assertIn("status of canceled", failed.stripe_error_message)
+            capture, = Transaction_.search([])
+            self.assertEqual((capture.kind, capture.reference, capture.sale,
+                    capture.amount, capture.gateway.code, capture.state),
+                ('capture', pi_ok, ok, Decimal('121.00'), 'stripe',
+                    'waiting'))
+            self.assertEqual(
+                self.stripe.intents[pi_ok]['amount_received'], 12100)
+            # shipped again (a second shipment): nothing more to capture
+            self.assertEqual(Payment.ecom_capture([ok, late]), [])
+            calls = len(self.stripe.calls)
+            Payment.succeed([paid])
+            self.assertEqual(Transaction_.search_count([]), 1)
+            self.assertEqual(len(self.stripe.calls), calls)
+
+
+del ModuleTestCase
