@@ -8,6 +8,8 @@ DB ?= demo
 PORT ?= 8000
 # the demo's Sendcloud (ecom_labels' simulator, served beside trytond)
 SENDCLOUD_PORT ?= 8011
+# and its Stripe (ecom_stripe's simulator, test mode, the account the build made)
+STRIPE_PORT ?= 8012
 DEMO_PASSWORD ?= backoffice
 # the modules, in dependency order: requirements.txt is the one list
 MODULES := $(shell sed -n 's@^-e ./addons/\([a-z0-9_]*\) *$$@\1@p' requirements.txt)
@@ -81,8 +83,12 @@ demo: install $(TRYTOND_DATABASE__PATH)/$(DB).sqlite \
 	@echo "  Ctrl-C stops the server; 'make demo' again reuses the database."
 	@echo
 	$(PY) -m trytond.modules.ecom_labels.tests.sendcloud_simulator \
-		--port $(SENDCLOUD_PORT) & sim=$$!; trap "kill $$sim 2>/dev/null" EXIT; \
+		--port $(SENDCLOUD_PORT) & sim=$$!; \
+	$(PY) -m trytond.modules.ecom_stripe.tests.stripe_simulator \
+		--port $(STRIPE_PORT) --state $(TRYTOND_DATABASE__PATH)/$(DB).stripe.json & \
+	stripe=$$!; trap "kill $$sim $$stripe 2>/dev/null" EXIT; \
 	TRYTOND_ECOM_LABELS__SENDCLOUD_URL=http://127.0.0.1:$(SENDCLOUD_PORT)/api/v2/ \
+	TRYTOND_ECOM_STRIPE__API_BASE=http://127.0.0.1:$(STRIPE_PORT) \
 		$(VENV)/bin/trytond -c trytond.conf -d $(DB)
 
 # Production profile on PostgreSQL (deploy/serve.py): WEB gunicorn workers,

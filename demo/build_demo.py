@@ -282,8 +282,9 @@ def main(argv=None):
             error.fix(extras)
             log(f"restarting with locks {extras}")
     if args.orders:
-        from . import webhooks
+        from . import cards, webhooks
         webhooks.build(args.database, pool, log)
+        cards.build(args.database, pool, log)
     log(f"demo built in {time.monotonic() - STARTED:.0f}s")
 
 
