@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from trytond.pyson import PYSONDecoder
 
-from demo import promotions, vat, webhooks
+from demo import cards, promotions, vat, webhooks
 from tests.charts_browser import ChartsBrowser
 from tests.daily_work_browser import DailyWorkBrowser
 from tests.server import ROOT, Server, build_demo, drop_database
@@ -94,12 +94,14 @@ class DemoBrowserTest(ChartsBrowser,
                         ('country.code', '!=', 'US')])])
         self.assertEqual(customers, SIZES['customers'])
         # Returns are sales too: of the storefront (-R1) or of an RMA.
-        # The history's orders, and the webhook orders of demo/webhooks.py.
+        # The history's orders, the webhook orders of demo/webhooks.py and
+        # the card orders of demo/cards.py.
         orders = self.count(session, 'sale.sale', [
                 ('ecom_channel', '!=', None), ('origin', '=', None),
                 ('ecom_external_id', 'not like', '%-R%')])
         self.assertEqual(orders,
-            SIZES['orders'] + webhooks.SALES + promotions.ORDERS + vat.ORDERS)
+            SIZES['orders'] + webhooks.SALES + promotions.ORDERS + vat.ORDERS
+            + cards.ORDERS)
         # the mobile app's orders keep what the promotions engine decided
         self.assertGreaterEqual(self.count(session,
                 'ecom.sale.promotion_result', [('applied', '=', True),
