@@ -14,7 +14,6 @@ import json
 import os
 
 from trytond import config
-from trytond.pool import Pool
 
 ORDERS = 3
 

@@ -20,6 +20,14 @@ class SimulatedStore:
     def stop(self):
         self.http.stop()
 
+    def serve(self, name, url):
+        "Print where, then serve until interrupted (make demo's simulators)"
+        print(f"  {name} simulator: {url}", flush=True)
+        try:
+            self.http.thread.join()
+        except KeyboardInterrupt:
+            self.stop()
+
 
 class StorefrontServer:
     "Serve store.answer over real HTTP until stop()"

@@ -188,11 +188,7 @@ def main():
     args = parser.parse_args()
     sendcloud = Simulator(args.public_key, args.secret_key, args.port,
         first_id=int(time.time()) % 10 ** 7 * 10)
-    print(f"  Sendcloud simulator: {sendcloud.api_url}", flush=True)
-    try:
-        sendcloud.http.thread.join()
-    except KeyboardInterrupt:
-        sendcloud.stop()
+    sendcloud.serve("Sendcloud", sendcloud.api_url)
 
 
 if __name__ == '__main__':

@@ -2,7 +2,8 @@
 
 It answers the calls upstream account_payment_stripe makes with Stripe's
 official client library (form-encoded requests, ``Bearer`` secret key,
-``Idempotency-Key``) as Stripe's API reference shows them:
+``Idempotency-Key``) as Stripe's API reference shows them (curl's
+``-u sk_test_...:`` works too):
 
 - ``GET /v1/payment_intents/{id}`` (``expand[]=latest_charge``),
   ``POST /v1/payment_intents/{id}/capture`` (``amount_to_capture``);
@@ -21,6 +22,7 @@ Stripe does after 7 days. ``state`` (a JSON file) keeps the account
 between processes: the demo build authorises, ``make demo`` serves it.
 """
 import argparse
+import base64
 import itertools
 import json
 import os
@@ -122,7 +124,9 @@ class Simulator(SimulatedStore):
     def answer(self, method, path, query, body, headers):
         with self.lock:
             self.calls.append((method, path))
-            if headers.get('Authorization') != f'Bearer {self.secret_key}':
+            if headers.get('Authorization') not in {
+                    f'Bearer {self.secret_key}', 'Basic ' + base64.b64encode(
+                        f'{self.secret_key}:'.encode()).decode()}:
                 return 401, {}, {'error': {'type': 'invalid_request_error',
                             'message': "Invalid API Key provided."}}
             key = headers.get('Idempotency-Key')
@@ -232,11 +236,7 @@ def main():
     parser.add_argument('--state', help="the account's JSON file")
     args = parser.parse_args()
     stripe = Simulator(args.secret_key, args.port, args.state)
-    print(f"Stripe simulator on {stripe.api_base}", flush=True)
-    try:
-        stripe.http.thread.join()
-    except KeyboardInterrupt:
-        stripe.stop()
+    stripe.serve("Stripe", stripe.api_base)
 
 
 if __name__ == '__main__':
