@@ -283,8 +283,9 @@ def main(argv=None):
             log(f"restarting with locks {extras}")
     if args.orders:
         from . import cards, webhooks
-        webhooks.build(args.database, pool, log)
+        # cards first: the webhooks' step refreshes the report summaries
         cards.build(args.database, pool, log)
+        webhooks.build(args.database, pool, log)
     log(f"demo built in {time.monotonic() - STARTED:.0f}s")
 
 

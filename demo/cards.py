@@ -2,7 +2,7 @@
 shops' own app takes cards with Stripe (test mode, the simulator `make demo`
 serves beside trytond, its account kept in ``<db>.stripe.json``): its
 gateway ``stripe`` has the *Stripe Journal* (accounting: the Stripe
-account's keys). A few customers price their cart (cart API), their card is
+account's keys). A few returning customers price their cart (cart API), their card is
 authorised for that total and the order sent *authorized* (order API, over
 the same routes a storefront calls): one shipped during the build is
 captured and paid; the others wait under *E-commerce > Orders > Card
@@ -33,12 +33,12 @@ def build(database, pool, log):
         with Transaction().start(database, 0) as transaction:
             company_id = pool.get('company.company').search([])[0].id
             with transaction.set_context(company=company_id, language='en'):
-                channel_id, skus = _setup(pool)
+                channel_id, checkouts = _setup(pool)
             transaction.commit()
         with open(os.path.join(folder, f'{database}.api-key')) as file:
             _, key = file.read().split()
-        sales = [_order(database, channel_id, key, stripe, i, skus[i])
-            for i in range(ORDERS)]
+        sales = [_order(database, channel_id, key, stripe, i, sku, customer)
+            for i, (sku, customer) in enumerate(checkouts)]
         from trytond.worker import run_task
 
         from .build_demo import LOCKED_TABLES
@@ -87,10 +87,25 @@ def _setup(pool):
     products = Product.search([('code', '!=', None),
             ('type', '=', 'goods'), ('salable', '=', True)],
         order=[('id', 'ASC')], limit=ORDERS * 4)
-    return channel.id, [p.code for p in products[::4]]
+    # returning customers of the shop, in Spain
+    Party = pool.get('party.party')
+    customers = [p for p in Party.search([
+                ('contact_mechanisms.type', '=', 'email'),
+                ('addresses.country.code', '=', 'ES'),
+                ], order=[('id', 'ASC')], limit=ORDERS * 3)][::3]
+    return channel.id, [(p.code, _customer(c))
+        for p, c in zip(products[::4], customers)]
 
 
-def _order(database, channel_id, key, stripe, i, sku):
+def _customer(party):
+    address = next(a for a in party.addresses
+        if a.country and a.country.code == 'ES')
+    return party.email, {'name': party.name, 'street': address.street,
+        'city': address.city, 'postal_code': address.postal_code,
+        'country': 'ES'}
+
+
+def _order(database, channel_id, key, stripe, i, sku, customer):
     "A customer's checkout: cart priced, card authorised, order sent"
     from trytond.wsgi import app
     from werkzeug.test import Client
@@ -104,11 +119,10 @@ def _order(database, channel_id, key, stripe, i, sku):
     if 'total' not in cart:
         return None
     intent = stripe.authorize(_cents(cart['total']))
-    address = {'name': NAMES[i], 'street': f"Calle Mayor {i + 3}",
-        'city': "Madrid", 'postal_code': '28013', 'country': 'ES'}
+    email, address = customer
     response = client.post(f'{base}/orders', headers=headers, json={
             'external_id': f'APP-CARD-{i + 1}', 'currency': 'EUR',
-            'customer': {'email': f'card{i + 1}@example.com'},
+            'customer': {'email': email},
             'billing_address': address, 'shipping_address': address,
             'lines': [dict(l, unit_price=c['unit_price'])
                 for l, c in zip(lines, cart['lines'])],
@@ -138,5 +152,3 @@ def _ship(pool, sale_ids):
     Shipment.write(shipments, {'ecom_tracking_number': 'PQ4F2A0700012345'})
     Shipment.do(shipments)
 
-
-NAMES = ["Lucía Romero", "Pablo Iglesias Soto", "Nerea Campos"]

@@ -39,9 +39,21 @@ class Channel(metaclass=PoolMeta):
         "when a returned line is damaged, defective, wrong or not as "
         "described, or always.")
 
+    return_credit = fields.Selection([
+            ('received', "When Received"),
+            ('approved', "When Approved"),
+            ], "Credit Returns", required=True,
+        help="When a return's credit note is posted (and, for a gateway "
+        "the back office operates, refunded): when the warehouse receives "
+        "the parcel, or as soon as the return is approved.")
+
     @staticmethod
     def default_return_shipping():
         return 'faulty'
+
+    @staticmethod
+    def default_return_credit():
+        return 'received'
 
 
 def return_type():
@@ -350,19 +362,23 @@ class ShipmentOutReturn(metaclass=PoolMeta):
     def receive(cls, shipments):
         "The parcel is back: post the credit notes of online returns"
         pool = Pool()
-        Invoice = pool.get('account.invoice')
         Sale = pool.get('sale.sale')
         Complaint = pool.get('sale.complaint')
         super().receive(shipments)
         sales = {m.origin.sale for s in cls.browse(shipments)
             for m in s.incoming_moves
             if m.origin and m.origin.__name__ == 'sale.line'}
-        sales = [s for s in Sale.browse(sales)
-            if s.ecom_channel and isinstance(s.origin, Complaint)]
-        credit_notes = [i for s in sales for i in s.invoices
-            if i.state in {'draft', 'validated'}
-            and i.total_amount <= Decimal(0)]
-        if credit_notes:
-            # the shop's rule, not the warehouse user's accounting rights
-            with without_check_access():
-                Invoice.post(credit_notes)
+        post_credit_notes([s for s in Sale.browse(sales)
+                if s.ecom_channel and isinstance(s.origin, Complaint)])
+
+
+def post_credit_notes(return_sales):
+    "Post the draft credit notes of these return sales"
+    Invoice = Pool().get('account.invoice')
+    credit_notes = [i for s in return_sales for i in s.invoices
+        if i.state in {'draft', 'validated'}
+        and i.total_amount <= Decimal(0)]
+    if credit_notes:
+        # the shop's rule, not the warehouse user's accounting rights
+        with without_check_access():
+            Invoice.post(credit_notes)

@@ -1,5 +1,9 @@
-"""The returns of an online order in what its storefront is told."""
+"""The returns of an online order in what its storefront is told; the
+credit note of a return credited when approved."""
+from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
+
+from .returns import post_credit_notes
 
 
 class Sale(metaclass=PoolMeta):
@@ -20,6 +24,16 @@ class Sale(metaclass=PoolMeta):
                     order=[('id', 'ASC')]):
                 result[order_of[sale.origin.id]].append(sale.id)
         return result
+
+    @classmethod
+    @ModelView.button
+    def process(cls, sales):
+        "A channel that credits returns when approved posts their credit note"
+        Complaint = Pool().get('sale.complaint')
+        super().process(sales)
+        post_credit_notes([s for s in cls.browse(sales)
+                if s.ecom_channel and isinstance(s.origin, Complaint)
+                and s.ecom_channel.return_credit == 'approved'])
 
     def ecom_status(self):
         status = super().ecom_status()
