@@ -8,15 +8,24 @@ capture is queued (upstream ``stripe_capture_``, one commit per payment);
 once Stripe confirms it the payment succeeds and its capture is recorded as
 the order's gateway transaction, which pays the invoice (ecom_orders'
 matching). A capture Stripe refuses fails the payment with Stripe's reason:
-*E-commerce > Orders > Card Payments*, tab *Failed*.
+*E-commerce > Orders > Card Payments*, tab *Failed*. An order edited down
+before it ships is charged what it is due (Stripe releases the rest); a
+cancelled order's authorisation is released at once (the PaymentIntent is
+cancelled), not left to lapse.
 """
 import datetime
+import logging
 
+import stripe
+from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.account_payment_stripe.payment import STRIPE_VERSION
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
 from .stripe_api import configure
+
+logger = logging.getLogger(__name__)
 
 
 class Payment(metaclass=PoolMeta):
@@ -101,9 +110,68 @@ class Payment(metaclass=PoolMeta):
                     ('stripe_captured', '=', False),
                     ])
             if payments:
+                # an order edited down since (a line removed) is charged
+                # what it is due now; Stripe releases the rest
+                for payment in payments:
+                    due = payment.ecom_sale.total_amount
+                    if 0 < due < payment.amount:
+                        payment.amount = due
+                payments = [p for p in payments if p.ecom_sale]
+                cls.save(payments)
                 cls.write(payments, {'stripe_capture': True})
                 cls.__queue__.stripe_capture_(payments)
         return payments
+
+    @classmethod
+    def ecom_release(cls, sales):
+        """Queue the release of the authorisations of these cancelled
+        orders: the customer's money is no longer held"""
+        with without_check_access():
+            payments = cls.search([
+                    ('origin', 'in', [str(s) for s in sales]),
+                    ('state', '=', 'processing'),
+                    ('journal.process_method', '=', 'stripe'),
+                    ('stripe_payment_intent_id', '!=', None),
+                    ('stripe_captured', '=', False),
+                    ])
+            if payments:
+                cls.__queue__.ecom_cancel_intent(payments)
+        return payments
+
+    @classmethod
+    def ecom_cancel_intent(cls, payments):
+        """Cancel the PaymentIntents at Stripe (one commit per payment, as
+        upstream's calls): the payments fail, released; Stripe's refusal
+        is kept on the payment"""
+        configure()
+        for payment in payments:
+            payment = cls(payment.id)
+            if (payment.state != 'processing' or payment.stripe_captured
+                    or payment.journal.process_method != 'stripe'):
+                continue
+            payment.lock()
+            try:
+                stripe.PaymentIntent.cancel(
+                    payment.stripe_payment_intent_id,
+                    api_key=payment.journal.stripe_account.secret_key,
+                    stripe_version=STRIPE_VERSION,
+                    cancellation_reason='abandoned',
+                    idempotency_key=(
+                        f'cancel-{payment.stripe_idempotency_key}'))
+            except (stripe.RateLimitError, stripe.APIConnectionError) as e:
+                logger.warning(str(e))
+                continue
+            except stripe.StripeError as e:
+                payment.stripe_error_message = str(e)
+                payment.stripe_error_code = e.code
+                payment.save()
+            else:
+                payment.stripe_error_message = gettext(
+                    'ecom_stripe.msg_released', order=payment.ecom_sale.rec_name)
+                payment.stripe_error_code = 'canceled'
+                payment.save()
+                cls.fail([payment])
+            Transaction().commit()
 
     @classmethod
     def stripe_capture_(cls, payments=None):

@@ -6,7 +6,8 @@ official client library (form-encoded requests, ``Bearer`` secret key,
 ``-u sk_test_...:`` works too):
 
 - ``GET /v1/payment_intents/{id}`` (``expand[]=latest_charge``),
-  ``POST /v1/payment_intents/{id}/capture`` (``amount_to_capture``);
+  ``POST /v1/payment_intents/{id}/capture`` (``amount_to_capture``),
+  ``POST /v1/payment_intents/{id}/cancel`` (``cancellation_reason``);
 - ``GET /v1/charges/{id}``;
 - ``POST /v1/refunds`` (``payment_intent`` or ``charge``, ``amount``).
 
@@ -150,6 +151,8 @@ class Simulator(SimulatedStore):
                     f"No such payment_intent: '{parts[1]}'", 'intent')
             if method == 'POST' and parts[2:] == ['capture']:
                 return self._capture(intent, body)
+            if method == 'POST' and parts[2:] == ['cancel']:
+                return self._cancel(intent, body)
             if method == 'GET' and len(parts) == 2:
                 return 200, {}, self._intent(intent, expand)
         if parts[0] == 'charges' and len(parts) == 2 and method == 'GET':
@@ -185,6 +188,20 @@ class Simulator(SimulatedStore):
         charge.update(captured=True, amount_captured=amount)
         intent.update(status='succeeded', amount_capturable=0,
             amount_received=amount)
+        return 200, {}, intent
+
+    def _cancel(self, intent, body):
+        if intent['status'] not in {'requires_payment_method',
+                'requires_capture', 'requires_confirmation',
+                'requires_action', 'processing'}:
+            return _error(400, 'payment_intent_unexpected_state', (
+                    "You cannot cancel this PaymentIntent because it has a "
+                    f"status of {intent['status']}. Only a PaymentIntent "
+                    "with one of the following statuses may be canceled: "
+                    "requires_payment_method, requires_capture, "
+                    "requires_confirmation, requires_action, processing."))
+        intent.update(status='canceled', amount_capturable=0,
+            cancellation_reason=body.get('cancellation_reason'))
         return 200, {}, intent
 
     def _refund(self, body):

@@ -171,5 +171,46 @@ class EcomStripeTestCase(
             self.assertEqual(Transaction_.search_count([]), 1)
             self.assertEqual(len(self.stripe.calls), calls)
 
+    @with_transaction()
+    def test_release_when_cancelled(self):
+        """A cancelled order's authorisation is cancelled at Stripe, once;
+        a captured one is not touched"""
+        pool = Pool()
+        Payment = pool.get('account.payment')
+        Sale = pool.get('sale.sale')
+        Queue = pool.get('ir.queue')
+        company = create_company()
+        with set_company(company):
+            channel, _ = self._shop(company)
+            held, paid = self._sales(company, channel, 'A', 'B')
+            pi_held = self.stripe.authorize(Decimal('121.00'))
+            pi_paid = self.stripe.authorize(Decimal('10.00'), capture=True)
+            Payment.ecom_from_orders(channel, [
+                    (held, _order('A', 'authorized', pi_held)),
+                    (paid, _order('B', 'paid', pi_paid, '10.00'))])
+            Sale.write([held, paid], {'state': 'cancelled'})
+            task, = Queue.search([])
+            self.assertEqual((task.data['model'], task.data['method']),
+                ('account.payment', 'ecom_cancel_intent'))
+            released = Payment.browse(task.data['instances'])
+            self.assertEqual([p.ecom_sale for p in released], [held])
+            with patch.object(Transaction, 'commit'):
+                Payment.ecom_cancel_intent(released)
+            payment, = Payment.browse(released)
+            self.assertEqual((payment.state, payment.stripe_error_code),
+                ('failed', 'canceled'))
+            self.assertEqual(payment.stripe_error_message,
+                f'Released at Stripe: order "{held.rec_name}" was cancelled.')
+            intent = self.stripe.intents[pi_held]
+            self.assertEqual(
+                (intent['status'], intent['cancellation_reason']),
+                ('canceled', 'abandoned'))
+            self.assertEqual(
+                self.stripe.intents[pi_paid]['status'], 'succeeded')
+            calls = len(self.stripe.calls)
+            with patch.object(Transaction, 'commit'):
+                Payment.ecom_cancel_intent(released)
+            self.assertEqual(len(self.stripe.calls), calls)
+
 
 del ModuleTestCase
