@@ -86,6 +86,8 @@ class EcomStripeTestCase(
         party, = Party.create([{'name': "Marta",
                     'addresses': [('create', [{}])]}])
         return Sale.create([{'company': company.id, 'party': party.id,
+                    'invoice_address': party.addresses[0].id,
+                    'shipment_address': party.addresses[0].id,
                     'currency': company.currency.id,
                     'ecom_channel': channel.id, 'ecom_external_id': e,
                     'sale_date': datetime.date.today(),
@@ -128,11 +130,13 @@ class EcomStripeTestCase(
 
     @with_transaction()
     def test_capture_when_shipped(self):
-        """Capturing an authorised payment reaches Stripe once, makes it
-        succeed and records the order's capture; an expired authorisation
-        fails it with Stripe's reason and records nothing"""
+        """Capturing an authorised payment reaches Stripe once for what the
+        order is due, makes it succeed and records the order's capture; an
+        expired authorisation fails it with Stripe's reason, nothing
+        recorded"""
         pool = Pool()
         Payment = pool.get('account.payment')
+        Sale = pool.get('sale.sale')
         Transaction_ = pool.get('ecom.payment.transaction')
         company = create_company()
         with set_company(company):
@@ -144,6 +148,11 @@ class EcomStripeTestCase(
             Payment.ecom_from_orders(channel, [
                     (ok, _order('A', 'authorized', pi_ok)),
                     (late, _order('B', 'authorized', pi_late, '30.00'))])
+            # a line of 9.09 + 21% VAT was taken out of the order since
+            Sale.write([ok], {'state': 'processing',
+                    'untaxed_amount_cache': Decimal('90.91'),
+                    'tax_amount_cache': Decimal('19.09'),
+                    'total_amount_cache': Decimal('110.00')})
             payments = Payment.ecom_capture([ok, late])
             self.assertEqual(len(payments), 2)
             # queued; run here as the queue would, without its commit
@@ -160,10 +169,12 @@ class EcomStripeTestCase(
             capture, = Transaction_.search([])
             self.assertEqual((capture.kind, capture.reference, capture.sale,
                     capture.amount, capture.gateway.code, capture.state),
-                ('capture', pi_ok, ok, Decimal('121.00'), 'stripe',
+                ('capture', pi_ok, ok, Decimal('110.00'), 'stripe',
                     'waiting'))
+            # Stripe charged what is due and released the rest
             self.assertEqual(
-                self.stripe.intents[pi_ok]['amount_received'], 12100)
+                self.stripe.intents[pi_ok]['amount_received'], 11000)
+            self.assertEqual(paid.amount, Decimal('110.00'))
             # shipped again (a second shipment): nothing more to capture
             self.assertEqual(Payment.ecom_capture([ok, late]), [])
             calls = len(self.stripe.calls)
