@@ -51,8 +51,9 @@ class Refund(metaclass=PoolMeta):
         Invoice = pool.get('account.invoice')
         Payment = pool.get('account.payment')
         with without_check_access():
-            orders = {n: [s for s in Invoice._ecom_sales([n])]
-                for n in credit_notes}
+            orders = {n: Invoice._ecom_sales([n]) for n in credit_notes}
+            if not any(orders.values()):
+                return []
             payments = defaultdict(list)
             for payment in Payment.search([
                         ('origin', 'in', list({str(s)
