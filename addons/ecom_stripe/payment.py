@@ -178,7 +178,7 @@ class Payment(metaclass=PoolMeta):
         configure()
         super().stripe_capture_(payments)
         # Stripe captured them: their charge makes them succeed (upstream
-        # stripe_update), which records the capture (succeed below).
+        # stripe_update), then their captures are recorded in one batch.
         captured = cls.search([
                 ('state', '=', 'processing'),
                 ('journal.process_method', '=', 'stripe'),
@@ -188,8 +188,14 @@ class Payment(metaclass=PoolMeta):
                 if payments is not None else
                 ('company', '=', Transaction().context.get('company')),
                 ])
-        if captured:
-            cls.stripe_pull(captured)
+        with Transaction().set_context(_ecom_record_later=True):
+            for payment in captured:
+                # a fresh record each: stripe_update saves it
+                cls.stripe_pull([cls(payment.id)])
+        cls.ecom_record(cls.search([
+                    ('id', 'in', [p.id for p in captured]),
+                    ('state', '=', 'succeeded'),
+                    ]), 'capture')
 
     @classmethod
     def stripe_pull(cls, payments):
@@ -199,7 +205,8 @@ class Payment(metaclass=PoolMeta):
     @classmethod
     def succeed(cls, payments):
         super().succeed(payments)
-        cls.ecom_record(payments, 'capture')
+        if not Transaction().context.get('_ecom_record_later'):
+            cls.ecom_record(payments, 'capture')
 
     @classmethod
     def ecom_record(cls, records, kind):
