@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from unittest.mock import patch
 
 from trytond import config
+from trytond.model.exceptions import DomainValidationError
 from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import (
     CompanyTestMixin,
@@ -93,6 +94,25 @@ class EcomStripeTestCase(
                     'sale_date': datetime.date.today(),
                     'ecom_ordered_at': datetime.datetime.now(),
                     } for e in external_ids])
+
+    @with_transaction()
+    def test_gateway_journal_must_be_stripe(self):
+        "A journal not processed by Stripe is refused, naming the field"
+        pool = Pool()
+        Journal = pool.get('account.payment.journal')
+        Gateway = pool.get('ecom.channel.gateway')
+        company = create_company()
+        with set_company(company):
+            channel, _ = self._shop(company)
+            manual, = Journal.create([{'name': "Bank transfers",
+                        'company': company.id,
+                        'currency': company.currency.id,
+                        'process_method': 'manual'}])
+            gateway, = channel.gateways
+            with self.assertRaises(DomainValidationError) as refused:
+                Gateway.write([gateway], {'stripe_journal': manual.id})
+            # (the request's transaction is rolled back: nothing written)
+            self.assertIn('"Stripe Journal"', refused.exception.message)
 
     @with_transaction()
     def test_orders_recorded_once(self):
