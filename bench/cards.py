@@ -69,7 +69,7 @@ def setup(pool, database, stripe):
 
 def capture(pool, database, external_ids):
     "(seconds, payments) of capturing the payments of these orders"
-    from trytond.transaction import Transaction
+    from trytond.transaction import Transaction, TransactionError
     with Transaction().start(database, 0) as transaction:
         company, = pool.get('company.company').search([], limit=1)
         context = {'company': company.id}
@@ -80,11 +80,21 @@ def capture(pool, database, external_ids):
             payments = pool.get('account.payment').ecom_capture(sales)
             transaction.commit()
     ids = [p.id for p in payments]
-    # the queued task, as trytond-worker runs it
-    with Transaction().start(database, 0, context=context) as transaction:
-        Payment = pool.get('account.payment')
-        Payment.stripe_capture_(Payment.browse(ids))
-        transaction.commit()
+    # the queued task, as trytond-worker runs it (restarted once with the
+    # payments locked)
+    extras = {}
+    while True:
+        with Transaction().start(database, 0, context=context,
+                **extras) as transaction:
+            Payment = pool.get('account.payment')
+            try:
+                Payment.stripe_capture_(Payment.browse(ids))
+            except TransactionError as e:
+                transaction.rollback()
+                e.fix(extras)
+                continue
+            transaction.commit()
+            break
     return time.monotonic() - started, ids
 
 

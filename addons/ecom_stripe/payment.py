@@ -144,6 +144,8 @@ class Payment(metaclass=PoolMeta):
         upstream's calls): the payments fail, released; Stripe's refusal
         is kept on the payment"""
         configure()
+        if payments:
+            cls.lock(payments)
         for payment in payments:
             payment = cls(payment.id)
             if (payment.state != 'processing' or payment.stripe_captured
@@ -176,6 +178,10 @@ class Payment(metaclass=PoolMeta):
     @classmethod
     def stripe_capture_(cls, payments=None):
         configure()
+        if payments:
+            # all locked once: upstream locks each in its loop, and a
+            # worker restarts the task for each record not locked yet
+            cls.lock(payments)
         super().stripe_capture_(payments)
         # Stripe captured them: their charge makes them succeed (upstream
         # stripe_update), then their captures are recorded in one batch.

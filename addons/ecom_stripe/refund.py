@@ -101,6 +101,9 @@ class Refund(metaclass=PoolMeta):
     @classmethod
     def stripe_create(cls, refunds=None):
         configure()
+        if refunds:
+            # all locked once (upstream locks each in its loop)
+            cls.lock(refunds)
         super().stripe_create(refunds)
 
     @classmethod
