@@ -97,18 +97,23 @@ class Payment(metaclass=PoolMeta):
                         } for journal, sale, order in todo])
 
     @classmethod
-    def ecom_capture(cls, sales):
-        """Queue the capture of the authorised Stripe payments of these
-        orders (the shipment is done: the goods left)"""
-        with without_check_access():
-            payments = cls.search([
+    def _ecom_held(cls, sales):
+        "The Stripe payments of these orders authorised, not captured"
+        return [p for p in cls.search([
                     ('origin', 'in', [str(s) for s in sales]),
                     ('state', '=', 'processing'),
                     ('journal.process_method', '=', 'stripe'),
                     ('stripe_payment_intent_id', '!=', None),
-                    ('stripe_capture', '=', False),
                     ('stripe_captured', '=', False),
-                    ])
+                    ]) if p.ecom_sale]
+
+    @classmethod
+    def ecom_capture(cls, sales):
+        """Queue the capture of the authorised Stripe payments of these
+        orders (the shipment is done: the goods left)"""
+        with without_check_access():
+            payments = [p for p in cls._ecom_held(sales)
+                if not p.stripe_capture]
             if payments:
                 # an order edited down since (a line removed) is charged
                 # what it is due now; Stripe releases the rest
@@ -116,7 +121,6 @@ class Payment(metaclass=PoolMeta):
                     due = payment.ecom_sale.total_amount
                     if 0 < due < payment.amount:
                         payment.amount = due
-                payments = [p for p in payments if p.ecom_sale]
                 cls.save(payments)
                 cls.write(payments, {'stripe_capture': True})
                 cls.__queue__.stripe_capture_(payments)
@@ -127,13 +131,7 @@ class Payment(metaclass=PoolMeta):
         """Queue the release of the authorisations of these cancelled
         orders: the customer's money is no longer held"""
         with without_check_access():
-            payments = cls.search([
-                    ('origin', 'in', [str(s) for s in sales]),
-                    ('state', '=', 'processing'),
-                    ('journal.process_method', '=', 'stripe'),
-                    ('stripe_payment_intent_id', '!=', None),
-                    ('stripe_captured', '=', False),
-                    ])
+            payments = cls._ecom_held(sales)
             if payments:
                 cls.__queue__.ecom_cancel_intent(payments)
         return payments
