@@ -121,8 +121,8 @@ class Payment(metaclass=PoolMeta):
                     due = payment.ecom_sale.total_amount
                     if 0 < due < payment.amount:
                         payment.amount = due
+                    payment.stripe_capture = True
                 cls.save(payments)
-                cls.write(payments, {'stripe_capture': True})
                 cls.__queue__.stripe_capture_(payments)
         return payments
 
