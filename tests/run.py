@@ -13,8 +13,11 @@ The Tryton database cache (DB_CACHE)
 lives in ~/.cache/ecom-backoffice/dbcache/<backend>-<digest of the module
 code and the pins (demo.activation.digest, the demo's cache key too)>: a
 changed module never reuses a stale cached database, and another
-checkout of the same code (CI's fresh clone) reuses a valid one.
+checkout of the same code (CI's fresh clone) reuses a valid one. On
+PostgreSQL its entries are template databases named by that digest
+(tests/dbcache.py), not pg_dump files.
 """
+import configparser
 import os
 import re
 import subprocess
@@ -32,20 +35,37 @@ from ecom_modules import MODULES
 CROSS_MODULE = [
     'tests.test_routes', 'tests.test_sao_views', 'tests.test_intake_http',
     'tests.test_production', 'tests.test_demo_browser']
-# With --jobs, the long HTTP suite starts first, then the modules in
-# dependency order: a module's test starts from its dependency's cached
-# database (ecom_base.tests.cache), so the dependencies go first. The
-# suites that copy the demo's activated database come last: started second
-# (as before 2026-12-06), test_production held a PostgreSQL slot idle for
-# the 7 minutes of the intake suite's activation (CI: 585 s instead of 190).
+
+
+def dependency_order(modules):
+    "Each module after the ecom_ modules it depends on (stable otherwise)"
+    closures = {}
+
+    def closure(module):
+        if module not in closures:
+            config = configparser.ConfigParser()
+            config.read(os.path.join(ROOT, 'addons', module, 'tryton.cfg'))
+            closures[module] = set()
+            for name in config['tryton'].get('depends', '').split():
+                if name.startswith('ecom_'):
+                    closures[module] |= {name} | closure(name)
+        return closures[module]
+    return sorted(modules, key=lambda m: len(closure(m)))
+
+
+# With --jobs, the long HTTP suite starts first (its setUpClass activates
+# every module for the demo database the HTTP and browser suites copy,
+# demo/activation.py), then the modules, each after its dependencies: a
+# module's test starts from its dependency's cached database
+# (ecom_base.tests.cache). The other suites that copy the demo's activated
+# database come after the first modules, once that activation is done
+# (started second, test_production held a PostgreSQL slot idle for the 7
+# minutes of the activation), not last: run last and alone, the browser
+# suite was 4 minutes of one process at the end of each backend's run.
+ORDERED = dependency_order(MODULES)
 LONGEST_FIRST = [
-    'tests.test_intake_http', *MODULES, 'tests.test_production',
-    'tests.test_sao_views']
-# With --jobs, these run last and by themselves: sao's login lists the
-# databases (trytond connects to each one), and beside another process
-# restoring and dropping test databases on the same PostgreSQL server the
-# login took over a minute (seen once, the browser test timed out).
-ALONE = ['tests.test_demo_browser']
+    'tests.test_intake_http', *ORDERED[:3], 'tests.test_demo_browser',
+    'tests.test_production', 'tests.test_sao_views', *ORDERED[3:]]
 TOTALS = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$',
     re.MULTILINE)
 SLOWEST = 15
@@ -100,7 +120,7 @@ def run_parallel(backend, names, jobs):
     def run(group):
         slot = slots.pop()
         try:
-            env = dict(os.environ)
+            env = dict(os.environ, ECOM_TESTS_CHILD='1')
             if backend != 'sqlite':
                 env['DB_NAME'] = f'{base}_{slot}'
             process = subprocess.run(
@@ -126,12 +146,8 @@ def run_parallel(backend, names, jobs):
         timings.extend(line for line in output.splitlines()
             if TIMING.match(line))
 
-    together = groups(n for n in names if n not in ALONE)
     with ThreadPoolExecutor(jobs) as executor:
-        list(executor.map(run, together))
-    for name in ALONE:
-        if name in names:
-            run([name])
+        list(executor.map(run, groups(names)))
     print(f"time per suite on {backend} ({jobs} processes):")
     print('\n'.join(timings))
     return totals
@@ -166,6 +182,11 @@ def main(argv):
     # before the first pool: upstream scans every entry point per name
     from trytond.modules.ecom_base import module_lookup
     module_lookup.install()
+    if backend == 'postgresql' and os.environ['DB_CACHE']:
+        from tests import dbcache
+        dbcache.install()
+        if not os.environ.get('ECOM_TESTS_CHILD'):
+            dbcache.drop_stale(os.environ['DB_CACHE'])
     jobs = 1
     if argv[1:2] == ['--jobs']:
         jobs, argv = int(argv[2]), argv[:1] + argv[3:]

@@ -31,7 +31,8 @@ def chromium(tmp, profile='chromium'):
 
 
 def log_in(driver, login, password, seconds=120):
-    """Fill sao's login dialog, then its password dialog. An Enter pressed
+    """Fill sao's login dialog (the database of the URL where the server
+    lists none), then its password dialog. An Enter pressed
     before sao has bound the dialog's submit reloads the page (seen on a
     loaded CI machine: the password dialog never came): the login is
     entered again until the password dialog shows"""
@@ -44,9 +45,19 @@ def log_in(driver, login, password, seconds=120):
     def visible(what, seconds=15):
         return WebDriverWait(driver, seconds).until(
             EC.visibility_of_element_located((By.CSS_SELECTOR, what)))
+
+    def database_field(driver):
+        "sao shows a list of databases, or a field when the server lists none"
+        for field in driver.find_elements(By.CSS_SELECTOR, '#database'):
+            if field.is_displayed():
+                return field
     deadline = time.monotonic() + seconds
+    database = driver.current_url.partition('#')[2].split('/', 1)[0]
     while True:
         try:
+            field = WebDriverWait(driver, 15).until(database_field)
+            if field.tag_name == 'input' and not field.get_attribute('value'):
+                field.send_keys(database)
             field = visible('#login')
             if field.get_attribute('value') != login:
                 field.clear()

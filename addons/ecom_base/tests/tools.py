@@ -1,6 +1,9 @@
 "Helpers for the e-commerce proteus scenarios"
+from unittest.mock import patch
+
 from proteus import Model, Wizard
 from proteus import config as pconfig
+from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module,
     backup_db_cache,
@@ -23,6 +26,17 @@ def create_staff(login, company, group_name="E-commerce Manager", config=None):
     return user
 
 
+def _config():
+    """proteus' configuration of the database just restored or activated
+
+    ``set_trytond`` restarts the pool and builds its classes again (3 s
+    of every scenario); the restore or the activation has just built them
+    for this very database."""
+    with patch.object(Pool, 'start', classmethod(lambda cls: None)), \
+            patch.object(Pool, 'init', lambda self, *a, **k: None):
+        return pconfig.set_trytond()
+
+
 def activate_modules(modules, *setup):
     """Upstream's ``trytond.tests.tools.activate_modules``, one activation
     per module and backend
@@ -40,11 +54,11 @@ def activate_modules(modules, *setup):
     setup_name = '|'.join(f.__qualname__ for f in setup)
     cache_name = f"ecom:{'-'.join(sorted(modules))}--{setup_name}"
     if restore_db_cache(cache_name):
-        return pconfig.set_trytond()
+        return _config()
     if not restore_db_cache(modules[0]):
         drop_db()
         activate_module(modules[0])
-    config = pconfig.set_trytond()
+    config = _config()
     Module = Model.get('ir.module')
     others = Module.find([
             ('name', 'in', modules[1:]),
