@@ -31,7 +31,7 @@ class CreditHTTPTests:
         over it: one is taken, two refused naming the customer, every
         round (each order another product: the stock reservation lock
         does not put them in turn)"""
-        from tests.test_intake_http import totals
+        from tests.orders_http import totals
         skus = list(self.fx['skus'].items())[:3]
         # quantities that make the orders about the same amount: [a, 1.1 a]
         target = 10 * max(Decimal(price) for _, price in skus)

@@ -10,7 +10,7 @@ class LoyaltyHTTPTests:
 
     def points_order(self, points, **changes):
         "An order of the loyal customer redeeming points, totals to match"
-        from tests.test_intake_http import totals
+        from tests.orders_http import totals
         sku, price = next(iter(self.fx['skus'].items()))
         order = self.order(lines=[(sku, 3, price)], **changes)
         order['customer'] = dict(order['customer'],

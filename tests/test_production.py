@@ -23,6 +23,7 @@ from decimal import Decimal
 from trytond.modules.ecom_base.tests.smtp import smtp_inbox
 
 from deploy import serve
+from tests.orders_http import totals
 from tests.server import (
     CONFIG,
     ROOT,
@@ -32,7 +33,7 @@ from tests.server import (
     execute_sql,
     free_port,
 )
-from tests.test_intake_http import PASSWORD, totals
+from tests.test_intake_http import PASSWORD
 
 POSTGRESQL = os.environ.get('TRYTOND_DATABASE__URI', '').startswith(
     'postgresql')

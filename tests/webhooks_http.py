@@ -16,7 +16,7 @@ class WebhooksHTTPTests:
 
     def woo_order(self, status='pending', modified='2026-11-30T10:00:00',
             sku=None, product_id=0, order_id=None):
-        from tests.test_intake_http import totals
+        from tests.orders_http import totals
         sku_, price = next(iter(self.fx['skus'].items()))
         sku = sku_ if sku is None else sku
         _, tax, total = totals([(2, price)])
@@ -49,7 +49,7 @@ class WebhooksHTTPTests:
             time.sleep(0.3)
 
     def deliver_woo(self, order, topic='order.updated'):
-        from tests.test_intake_http import sign
+        from tests.orders_http import sign
         body = json.dumps(order).encode()
         started = time.monotonic()
         code, answer = self.post(f"{self.fx['woo']}/woocommerce", body, {
@@ -236,7 +236,7 @@ class WebhooksHTTPTests:
 
     def test_webhook_malformed_json_refused(self):
         "Only what the sender must fix is a 4xx: a malformed body"
-        from tests.test_intake_http import sign
+        from tests.orders_http import sign
         body = b'{"id": 1,'
         self.assert_refused(400, 'body', self.post,
             f"{self.fx['woo']}/woocommerce", body,
