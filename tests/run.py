@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -115,7 +116,7 @@ def run_parallel(backend, names, jobs):
     slots = list(range(jobs))
     base = os.environ['DB_NAME']
     totals = [0, 0, 0]
-    timings = []
+    timings, cpu = [], []
 
     def run(group):
         slot = slots.pop()
@@ -123,13 +124,22 @@ def run_parallel(backend, names, jobs):
             env = dict(os.environ, ECOM_TESTS_CHILD='1')
             if backend != 'sqlite':
                 env['DB_NAME'] = f'{base}_{slot}'
-            process = subprocess.run(
-                [sys.executable, os.path.abspath(__file__), *group],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                check=False)
+            with tempfile.TemporaryFile() as out:
+                started = time.monotonic()
+                process = subprocess.Popen(
+                    [sys.executable, os.path.abspath(__file__), *group],
+                    env=env, stdout=out, stderr=subprocess.STDOUT)
+                # the CPU time of the suites and of what they ran and
+                # waited for (servers, builders): unlike their wall time,
+                # it does not grow when the other runs share the cores
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                cpu.append((usage.ru_utime + usage.ru_stime,
+                        time.monotonic() - started, group[0]))
+                out.seek(0)
+                output = out.read().decode(errors='replace')
         finally:
             slots.append(slot)
-        output = process.stdout.decode(errors='replace')
         print(output, flush=True)
         found = TOTALS.findall(output)
         if found:
@@ -150,6 +160,10 @@ def run_parallel(backend, names, jobs):
         list(executor.map(run, groups(names)))
     print(f"time per suite on {backend} ({jobs} processes):")
     print('\n'.join(timings))
+    print(f"CPU and wall time per process on {backend} (its first suite):")
+    for seconds, wall, name in sorted(cpu, reverse=True):
+        print(f"  {seconds:7.1f}s CPU {wall:7.1f}s wall  {name}")
+    print(f"  {sum(c[0] for c in cpu):7.1f}s CPU in all")
     return totals
 
 

@@ -7,14 +7,19 @@ modules depend on each other, so that work was redone for every module.
 ``DependencyCacheMixin`` first looks for the cached database of the
 module's largest ``ecom_*`` dependency (the one with the most modules
 under it), activates only what is missing on top of it (what an upgrade
-in production does) and caches that under the module's name; upstream's
-``setUpClass`` then restores it as usual. Without DB_CACHE, or with no
+in production does), caches that under the module's name and runs the
+tests on it (upstream's ``setUpClass`` would drop it and restore the copy
+just cached). Without DB_CACHE, or with no
 dependency cached yet, it changes nothing."""
+from unittest.mock import patch
+
 from trytond.modules import get_module_info
 from trytond.pool import Pool
+from trytond.tests import test_tryton
 from trytond.tests.test_tryton import (
     DB_CACHE,
     DB_NAME,
+    ModuleTestCase,
     activate_module,
     db_exist,
     drop_db,
@@ -56,8 +61,26 @@ class DependencyCacheMixin:
                         # cached is listed; then what is missing is
                         # activated and cached under the module's name
                         update_module_list()
-                        activate_module(modules)
+                        # the restore has built the pool: create_db would
+                        # build it again (3 s)
+                        with patch.object(test_tryton, 'create_db',
+                                lambda *args, **kwargs: None):
+                            activate_module(modules)
+                        if cls._tests_start_here():
+                            # upstream's setUpClass would drop this very
+                            # database and restore its copy just cached
+                            # (and build the pool again)
+                            super(ModuleTestCase, cls).setUpClass()
+                            return
                         break
             if db_exist():
                 drop_db()
         super().setUpClass()
+
+    @classmethod
+    def _tests_start_here(cls):
+        "Whether only ModuleTestCase's setUpClass is left to skip"
+        mro = cls.__mro__
+        between = mro[mro.index(DependencyCacheMixin) + 1:
+            mro.index(ModuleTestCase)]
+        return not any('setUpClass' in vars(c) for c in between)
