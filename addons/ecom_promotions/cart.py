@@ -27,7 +27,7 @@ import datetime
 import logging
 from decimal import Decimal
 
-from trytond.modules.account.tax import TaxableMixin, _TaxLine
+from trytond.modules.account.tax import TaxableMixin
 from trytond.modules.ecom_orders.api import (
     Checker,
     IntakeError,
@@ -284,17 +284,24 @@ class _Taxes(TaxableMixin):
         for key, base in bases.items():
             lines = {}
             for tax, invoice, credit, base_factor, factor in plans[key]:
-                tax_base = base * base_factor
-                line = _TaxLine(base=self.currency.round(tax_base),
-                    amount=base * factor, tax=tax,
-                    account=invoice if tax_base >= 0 else credit)
-                if line._key in lines:
-                    lines[line._key] += line
-                else:
-                    lines[line._key] = line
+                tax_base = self.currency.round(base * base_factor)
+                # keyed as account's tax lines: account, tax, sign of base
+                line_key = (invoice if base * base_factor >= 0 else credit,
+                    tax, tax_base >= 0)
+                line = lines.setdefault(line_key, _TaxAmount())
+                line.base += tax_base
+                line.amount += base * factor
             self._round_taxes(lines)
             total += sum((t.amount for t in lines.values()), Decimal(0))
         return total
+
+
+class _TaxAmount:
+    "A tax line's base and amount (what ``_round_taxes`` rounds)"
+    __slots__ = ('amount', 'base')
+
+    def __init__(self):
+        self.base = self.amount = Decimal(0)
 
 
 def _taxes(tax_ids, rule, pattern):
