@@ -85,28 +85,29 @@ def _activate(args, modules, log, folder, key):
                 os.unlink(os.path.join(folder, name))
         return
     template = f'ecom_demo_{key}'
-    if _pg(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):
-        _pg(f'DROP DATABASE "{args.database}"')
-        _pg(f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
+    if pg_statement(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):
+        pg_statement(f'DROP DATABASE "{args.database}"')
+        pg_statement(f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
         log("modules activated (cached template database)")
         return
     run_admin(args, modules)
-    _pg(f'CREATE DATABASE "{template}" TEMPLATE "{args.database}"')
-    _pg(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false '
+    pg_statement(f'CREATE DATABASE "{template}" TEMPLATE "{args.database}"')
+    pg_statement(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false '
         'IS_TEMPLATE true')
-    for (older,) in _pg("SELECT datname FROM pg_database WHERE datname "
+    for (older,) in pg_statement("SELECT datname FROM pg_database WHERE datname "
             f"LIKE 'ecom\\_demo\\_%' AND datname != '{template}'"):
-        _pg(f'ALTER DATABASE "{older}" IS_TEMPLATE false')
-        _pg(f'DROP DATABASE IF EXISTS "{older}"')
+        pg_statement(f'ALTER DATABASE "{older}" IS_TEMPLATE false')
+        pg_statement(f'DROP DATABASE IF EXISTS "{older}"')
 
 
-def _pg(query):
-    "One statement on the server's postgres database; its rows"
+def pg_statement(query, params=None):
+    """One statement on the server's postgres database (the test cache's
+    too, tests/dbcache.py); its rows"""
     import psycopg
     from trytond import config
     uri = config.get('database', 'uri').rstrip('/') + '/postgres'
     with psycopg.connect(uri, autocommit=True) as connection:
-        cursor = connection.execute(query)
+        cursor = connection.execute(query, params)
         return cursor.fetchall() if cursor.description else []
 
 

@@ -17,6 +17,8 @@ import os
 
 from trytond.tests import test_tryton
 
+from demo.activation import pg_statement
+
 PREFIX = 'ecomtc_'
 
 
@@ -30,18 +32,8 @@ def key(folder):
     return os.path.basename(folder.rstrip('/')).rsplit('-', 1)[-1][:16]
 
 
-def _pg(query, params=()):
-    "One statement on the server's postgres database; its rows"
-    import psycopg
-    from trytond import config
-    uri = config.get('database', 'uri').rstrip('/') + '/postgres'
-    with psycopg.connect(uri, autocommit=True) as connection:
-        cursor = connection.execute(query, params)
-        return cursor.fetchall() if cursor.description else []
-
-
 def _exists(name):
-    return bool(_pg("SELECT 1 FROM pg_database WHERE datname = %s", (name,)))
+    return bool(pg_statement("SELECT 1 FROM pg_database WHERE datname = %s", (name,)))
 
 
 def _restore(cache_file):
@@ -51,7 +43,7 @@ def _restore(cache_file):
         return False
     if _exists(test_tryton.DB_NAME):
         test_tryton.drop_db()
-    _pg(SQL("CREATE DATABASE {} TEMPLATE {}").format(
+    pg_statement(SQL("CREATE DATABASE {} TEMPLATE {}").format(
             Identifier(test_tryton.DB_NAME), Identifier(name)))
     test_tryton.backend.Database._list_cache.clear()
     return True
@@ -66,11 +58,11 @@ def _dump(cache_file):
     # no connection of ours may stay open on the database copied
     test_tryton.backend.Database(test_tryton.DB_NAME).close()
     try:
-        _pg(SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        pg_statement(SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 Identifier(name), Identifier(test_tryton.DB_NAME)))
     except psycopg.errors.DuplicateDatabase:
         return False  # another process cached the same entry meanwhile
-    _pg(SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false "
+    pg_statement(SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false "
             "IS_TEMPLATE true").format(Identifier(name)))
     return True
 
@@ -85,9 +77,9 @@ def drop_stale(folder):
     "Drop the cached databases of other versions of the code"
     from psycopg.sql import SQL, Identifier
     current = f"{PREFIX}{key(folder)}_"
-    for name, in _pg("SELECT datname FROM pg_database WHERE datname LIKE %s",
+    for name, in pg_statement("SELECT datname FROM pg_database WHERE datname LIKE %s",
             (PREFIX.replace('_', r'\_') + '%',)):
         if not name.startswith(current):
-            _pg(SQL("ALTER DATABASE {} IS_TEMPLATE false").format(
+            pg_statement(SQL("ALTER DATABASE {} IS_TEMPLATE false").format(
                     Identifier(name)))
-            _pg(SQL("DROP DATABASE IF EXISTS {}").format(Identifier(name)))
+            pg_statement(SQL("DROP DATABASE IF EXISTS {}").format(Identifier(name)))
