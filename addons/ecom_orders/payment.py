@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .channel import ChannelRecordMixin
+from .posting_locks import lock_posting_sequences
 
 
 class Gateway(ChannelRecordMixin, ModelSQL, ModelView):
@@ -56,6 +57,8 @@ class Invoice(metaclass=PoolMeta):
         invoices = [i for i in cls.browse(invoices)
             if i.state in {'draft', 'validated'}]
         if invoices:
+            lock_posting_sequences((i.company, i.accounting_date
+                    or i.invoice_date) for i in invoices)
             cls.post(invoices)
 
     @classmethod

@@ -19,6 +19,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .payment_moves import pay_invoices
+from .posting_locks import lock_posting_sequences
 from .sale import refuse_rpc_write
 
 
@@ -200,6 +201,9 @@ class PaymentTransaction(Workflow, ModelSQL, ModelView):
                 _ecom_reconciling=True):
             todo = [t for t in cls.browse(transactions)
                 if t.state in {'waiting', 'to_reconcile'}]
+            # drafts posted, payments booked at the captures' dates
+            lock_posting_sequences([(t.company, None) for t in todo]
+                + [(t.company, t.date.date()) for t in todo])
             cls._link(todo)
             refused = {t: t._refusal() for t in todo}
             drafts = list(dict.fromkeys(d for t in todo if not refused[t]

@@ -7,6 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .posting_locks import lock_posting_sequences
 from .queue import queue_of
 
 # Set by the storefront's reports and the workflow, never by an RPC write
@@ -193,6 +194,14 @@ class Sale(metaclass=PoolMeta):
         order whose invoice is paid is paid, whatever the storefront said"""
         pool = Pool()
         Invoice = pool.get('account.invoice')
+        post_queued = bool(queue_of('account.invoice', 'ecom_post', None)
+            and config.getboolean('queue', 'worker', default=False))
+        sales = cls.browse(sales)
+        if not post_queued:
+            # before the work, not when the posting numbers (posting_locks)
+            lock_posting_sequences((s.company, None) for s in sales
+                if s.ecom_channel and s.ecom_payment_state == 'paid'
+                and s.ecom_channel.invoice_policy == 'paid')
         super().process(sales)
         sales = cls.browse(sales)
         settled = [s for s in sales if s.ecom_channel
@@ -206,8 +215,7 @@ class Sale(metaclass=PoolMeta):
             for i in s.invoices if i.state in {'draft', 'validated'}]
         if not invoices:
             return
-        if (queue_of('account.invoice', 'ecom_post', None)
-                and config.getboolean('queue', 'worker', default=False)):
+        if post_queued:
             # An invoice's number comes from a strict sequence, locked until
             # the posting commits: posted here, two workers processing
             # orders would wait on (and retry after) each other for whole

@@ -22,6 +22,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from .test_payment_moves import PaymentMovesMixin
+from .test_posting_locks import PostingLocksMixin
 from .test_queue import QueueMixin
 from .test_retention import RetentionMixin
 from .tools import create_channel, create_shop
@@ -31,7 +32,7 @@ _channel = create_channel
 
 
 class EcomOrdersTestCase(
-        PaymentMovesMixin, QueueMixin, RetentionMixin, DependencyCacheMixin,
+        PaymentMovesMixin, PostingLocksMixin, QueueMixin, RetentionMixin, DependencyCacheMixin,
         SpanishTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the e-commerce orders module"
     module = 'ecom_orders'

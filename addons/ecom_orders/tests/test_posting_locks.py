@@ -1,0 +1,93 @@
+"""A batch that posts asks for its strict sequences' locks before any work
+(posting_locks): the transaction restarts once, at once, instead of after
+the numbering of the invoices and again after that of their moves."""
+from decimal import Decimal
+
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_orders.posting_locks import posting_sequences
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction, TransactionError
+
+from .test_payment_moves import _books
+
+# the restarts of a test that with_transaction runs again
+_ATTEMPTS = []
+
+
+class PostingLocksMixin:
+
+    @with_transaction()
+    def test_posting_sequences(self):
+        "The move sequence and the customer invoice sequences of the period"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        FiscalYear = pool.get('account.fiscalyear')
+        company = create_company()
+        with set_company(company):
+            _books(company)
+            fiscalyear, = FiscalYear.search([])
+            invoice_sequence, = fiscalyear.invoice_sequences
+            expected = sorted({fiscalyear.move_sequence.id,
+                    invoice_sequence.out_invoice_sequence.id,
+                    invoice_sequence.out_credit_note_sequence.id})
+            self.assertEqual(
+                [s.id for s in posting_sequences([(company, None)])],
+                expected)
+            self.assertEqual([s.id for s in posting_sequences(
+                        [(company, Date.today()), (company.id, None)])],
+                expected)
+            # no period: nothing to lock (upstream's posting says why)
+            self.assertEqual(posting_sequences(
+                    [(company, fiscalyear.start_date.replace(year=1990))]),
+                [])
+
+    @with_transaction()
+    def test_ecom_post_restarts_before_any_work(self):
+        """The queued posting of paid orders' invoices restarts once,
+        before it posts anything, and then posts them all"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Journal = pool.get('account.journal')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            revenue, receivable = _books(company)
+            journal, = Journal.search([('type', '=', 'revenue')])
+            party, = Party.create([{'name': "Customer",
+                        'account_receivable': receivable.id,
+                        'addresses': [('create', [{}])]}])
+            invoices = Invoice.create([{'company': company.id,
+                        'type': 'out', 'party': party.id,
+                        'invoice_address': party.address_get().id,
+                        'currency': company.currency.id,
+                        'account': receivable.id, 'journal': journal.id,
+                        'lines': [('create', [{'company': company.id,
+                                        'account': revenue.id,
+                                        'description': "Goods",
+                                        'quantity': 1,
+                                        'unit_price': Decimal(price)}])],
+                        } for price in ['10', '-4']])
+            # A transaction locks nothing it created: the books of a shop
+            # exist before the orders come.
+            Transaction().create_records['ir.sequence.strict'].clear()
+            try:
+                Invoice.ecom_post(invoices)
+            except TransactionError as error:
+                # with_transaction starts again with the locks asked for
+                _ATTEMPTS.append((error._table,
+                        sorted(getattr(error, '_ids', None) or []),
+                        [(i.state, i.number, i.move)
+                            for i in Invoice.browse(invoices)]))
+                raise
+            sequences = [s.id for s in posting_sequences([(company, None)])]
+            first, *others = _ATTEMPTS
+            _ATTEMPTS.clear()
+            self.assertEqual(first, ('ir_sequence_strict', sequences,
+                    [('draft', None, None)] * 2))
+            # the first moves of a journal in a period lock the journal
+            # periods' table: once a month, left to upstream
+            self.assertEqual([a[0] for a in others],
+                ['account_journal_period'] * len(others))
+            self.assertEqual([i.state for i in Invoice.browse(invoices)],
+                ['posted', 'posted'])
