@@ -16,6 +16,7 @@ from trytond.transaction import Transaction
 
 from .. import dialog
 from ..exceptions import TooManyMessages
+from .test_erase import EraseMixin
 
 
 def customer(name, email):
@@ -60,7 +61,7 @@ def order(channel, party, number, skus):
 
 
 class EcomAssistantTestCase(
-        DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
+        EraseMixin, DependencyCacheMixin, SpanishTestMixin, CompanyTestMixin,
         ModuleTestCase):
     "Test the e-commerce customer assistant module"
     module = 'ecom_assistant'

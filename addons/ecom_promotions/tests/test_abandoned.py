@@ -5,8 +5,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.ecom_base.tests.texts import erase, texts_found
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from .tools import cart_answer
 
@@ -119,3 +121,39 @@ class AbandonedCartsMixin:
             self.assertEqual(
                 (still_open.state, still_open.email),
                 ('abandoned', 'open@example.com'))
+
+    @with_transaction()
+    def test_carts_erased_with_their_customer(self):
+        """Erasing a customer blanks the carts priced for their email or on
+        them, open ones too; the figures and others' carts stay"""
+        pool = Pool()
+        Cart = pool.get('ecom.cart')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            channel = self._channel(company)
+            code = company.currency.code
+            ana, = Party.create([{'name': "Ana",
+                        'contact_mechanisms': [('create', [{'type': 'email',
+                                        'value': 'Ana@Example.com'}])]}])
+            carts = [Cart.record(channel.id, company.id, {'email': email,
+                        'token': token, 'coupons': []}, cart_answer(2, code))
+                for email, token in [('ana@example.com', 'T1'),
+                    ('other@example.com', 'T2'), ('ANA@example.com', 'T3')]]
+            Cart.write(carts[1:2], {'party': ana.id})  # ordered as Ana
+            bo = Cart.record(channel.id, company.id, {
+                    'email': 'bo@example.com', 'token': 'T4', 'coupons': []},
+                cart_answer(1, code))
+
+            erase(ana)
+            # the wizard writes in SQL: read again what this transaction read
+            Transaction().cache.clear()
+
+            self.assertEqual(texts_found(['ana@example', 'other@example']),
+                [])
+            for cart in Cart.browse(carts):
+                self.assertEqual((cart.email, cart.token, cart.party,
+                        cart.state, cart.total, len(cart.lines)),
+                    (None, None, None, 'open', Decimal('24.20'), 1))
+            bo = Cart(bo.id)
+            self.assertEqual((bo.email, bo.token), ('bo@example.com', 'T4'))
