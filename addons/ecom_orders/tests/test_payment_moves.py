@@ -47,6 +47,25 @@ def _books(company):
         for kind in ['revenue', 'receivable'])
 
 
+def customer(receivable):
+    "A customer party with an address, receivable on receivable"
+    party, = Pool().get('party.party').create([{'name': "Customer",
+                'account_receivable': receivable.id,
+                'addresses': [('create', [{}])]}])
+    return party
+
+
+def invoice_values(company, party, journal, revenue, receivable, price):
+    "A customer invoice of one line of goods at price"
+    return {'company': company.id, 'type': 'out', 'party': party.id,
+        'invoice_address': party.address_get().id,
+        'currency': company.currency.id, 'account': receivable.id,
+        'journal': journal.id, 'lines': [('create', [{
+                        'company': company.id, 'account': revenue.id,
+                        'description': "Goods", 'quantity': 1,
+                        'unit_price': Decimal(price)}])]}
+
+
 class PaymentMovesMixin:
 
     @with_transaction()
@@ -58,7 +77,6 @@ class PaymentMovesMixin:
         Journal = pool.get('account.journal')
         MoveLine = pool.get('account.move.line')
         Method = pool.get('account.invoice.payment.method')
-        Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
             revenue, receivable = _books(company)
@@ -68,21 +86,11 @@ class PaymentMovesMixin:
             method, = Method.create([{'name': "Stripe", 'company': company.id,
                         'journal': journal.id, 'credit_account': cash.id,
                         'debit_account': cash.id}])
-            party, = Party.create([{'name': "Customer",
-                        'account_receivable': receivable.id,
-                        'addresses': [('create', [{}])]}])
+            party = customer(receivable)
 
             def invoice(price):
-                return {'company': company.id, 'type': 'out',
-                    'party': party.id, 'invoice_address':
-                    party.address_get().id, 'currency': company.currency.id,
-                    'account': receivable.id,
-                    'journal': journal_revenue.id, 'lines': [('create', [{
-                                    'company': company.id,
-                                    'account': revenue.id,
-                                    'description': "Goods",
-                                    'quantity': 1, 'unit_price': price,
-                                    }])]}
+                return invoice_values(company, party, journal_revenue,
+                    revenue, receivable, price)
             prices = [Decimal('121.00'), Decimal('60.50'), Decimal('-50.00')]
             one, batch = (Invoice.create([invoice(p) for p in prices])
                 for _ in range(2))
@@ -133,7 +141,6 @@ class PaymentMovesMixin:
         Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
         Journal = pool.get('account.journal')
-        Party = pool.get('party.party')
         Tax = pool.get('account.tax')
         Template = pool.get('product.template')
         Uom = pool.get('product.uom')
@@ -153,9 +160,7 @@ class PaymentMovesMixin:
                         'default_uom': unit.id, 'type': 'goods',
                         'account_category': category.id,
                         'products': [('create', [{}])]}])
-            party, = Party.create([{'name': "Customer",
-                        'account_receivable': receivable.id,
-                        'addresses': [('create', [{}])]}])
+            party = customer(receivable)
             journal, = Journal.search([('type', '=', 'revenue')])
             # the line carries no tax where the product has VAT
             invoices = Invoice.create([{'company': company.id,

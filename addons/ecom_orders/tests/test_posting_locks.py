@@ -1,15 +1,13 @@
 """A batch that posts asks for its strict sequences' locks before any work
 (posting_locks): the transaction restarts once, at once, instead of after
 the numbering of the invoices and again after that of their moves."""
-from decimal import Decimal
-
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.ecom_orders.posting_locks import posting_sequences
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, TransactionError
 
-from .test_payment_moves import _books
+from .test_payment_moves import _books, customer, invoice_values
 
 # the restarts of a test that with_transaction runs again
 _ATTEMPTS = []
@@ -49,25 +47,14 @@ class PostingLocksMixin:
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Journal = pool.get('account.journal')
-        Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
             revenue, receivable = _books(company)
             journal, = Journal.search([('type', '=', 'revenue')])
-            party, = Party.create([{'name': "Customer",
-                        'account_receivable': receivable.id,
-                        'addresses': [('create', [{}])]}])
-            invoices = Invoice.create([{'company': company.id,
-                        'type': 'out', 'party': party.id,
-                        'invoice_address': party.address_get().id,
-                        'currency': company.currency.id,
-                        'account': receivable.id, 'journal': journal.id,
-                        'lines': [('create', [{'company': company.id,
-                                        'account': revenue.id,
-                                        'description': "Goods",
-                                        'quantity': 1,
-                                        'unit_price': Decimal(price)}])],
-                        } for price in ['10', '-4']])
+            party = customer(receivable)
+            invoices = Invoice.create([invoice_values(company, party,
+                        journal, revenue, receivable, price)
+                    for price in ['10', '-4']])
             # A transaction locks nothing it created: the books of a shop
             # exist before the orders come.
             Transaction().create_records['ir.sequence.strict'].clear()
