@@ -187,6 +187,12 @@ class Sale(metaclass=PoolMeta):
             sales = [s for s in sales if s.total_amount_cache is None]
         super().store_cache(sales)
 
+    @property
+    def _ecom_post_when_processed(self):
+        "Whether processing posts this order's invoices (paid online)"
+        return bool(self.ecom_channel and self.ecom_payment_state == 'paid'
+            and self.ecom_channel.invoice_policy == 'paid')
+
     @classmethod
     @ModelView.button
     def process(cls, sales):
@@ -200,8 +206,7 @@ class Sale(metaclass=PoolMeta):
         if not post_queued:
             # before the work, not when the posting numbers (posting_locks)
             lock_posting_sequences((s.company, None) for s in sales
-                if s.ecom_channel and s.ecom_payment_state == 'paid'
-                and s.ecom_channel.invoice_policy == 'paid')
+                if s._ecom_post_when_processed)
         super().process(sales)
         sales = cls.browse(sales)
         settled = [s for s in sales if s.ecom_channel
@@ -209,9 +214,7 @@ class Sale(metaclass=PoolMeta):
             and s.ecom_payment_state in {None, 'pending', 'authorized'}]
         if settled:
             cls.write(settled, {'ecom_payment_state': 'paid'})
-        invoices = [i for s in sales
-            if s.ecom_channel and s.ecom_payment_state == 'paid'
-            and s.ecom_channel.invoice_policy == 'paid'
+        invoices = [i for s in sales if s._ecom_post_when_processed
             for i in s.invoices if i.state in {'draft', 'validated'}]
         if not invoices:
             return
