@@ -5,10 +5,8 @@ their email addresses loses the email and order number given, its
 messages' text and network; the complaint it opened loses its
 description (the transcript). The conversations, their intents and
 counts stay for the assistant's figures."""
-from trytond.modules.ecom_base.erasure import like_escape, party_emails
+from trytond.modules.ecom_base.erasure import ERASED, like_escape, party_emails
 from trytond.pool import Pool, PoolMeta
-
-ERASED = '[erased]'
 
 
 class Erase(metaclass=PoolMeta):

@@ -2,6 +2,9 @@
 share: the customer's email addresses, as storefronts and emails knew them."""
 from trytond.pool import Pool
 
+# what an erased text column holds where it may not be empty
+ERASED = '[erased]'
+
 
 def like_escape(text):
     "text as a literal in a LIKE pattern"

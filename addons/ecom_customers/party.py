@@ -12,14 +12,13 @@ too; ecom_notifications blanks the emails sent to them.
 from sql import Cast
 from sql.operators import Concat
 from trytond.i18n import gettext
-from trytond.modules.ecom_base.erasure import like_escape, party_emails
+from trytond.modules.ecom_base.erasure import ERASED, like_escape, party_emails
 from trytond.modules.party.exceptions import EraseError
 from trytond.pool import Pool, PoolMeta
 
 from .consent import normalize
 
 SHOWN_ORDERS = 5
-ERASED = '[erased]'
 
 
 def _erased_email(column):
